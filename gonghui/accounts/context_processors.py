@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .scope import Action, scope_for
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    scope = scope_for(user)
+    return {
+        "is_cadre": scope.is_cadre,
+        "can_manage_orgs": bool(scope.paths.get(Action.MANAGE_ORGS)),
+        "can_audit": bool(scope.paths.get(Action.AUDIT)),
+        "can_import": bool(scope.paths.get(Action.IMPORT)),
+        "is_member": bool(scope.member_id),
+    }

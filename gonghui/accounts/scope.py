@@ -1,0 +1,137 @@
+"""Who may reach what: a role held at an org grants actions over that org's subtree.
+
+Every view, API route and command gets its objects through these helpers. A forbidden object raises
+NotFound, exactly like an absent one, so nobody learns that it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+
+from gonghui.core.errors import NotFound
+
+from .models import Role
+
+if TYPE_CHECKING:
+    from gonghui.members.models import Member
+    from gonghui.orgs.models import Org
+
+
+class Action(StrEnum):
+    VIEW = "view"  # see records in the subtree (ID numbers masked)
+    EDIT = "edit"  # change member records
+    APPROVE = "approve"  # join and transfer decisions
+    REVEAL = "reveal"  # see a full ID number (audited)
+    EXPORT = "export"  # export personal data (audited)
+    IMPORT = "import"  # import rosters
+    MANAGE_ORGS = "manage_orgs"  # create / move / merge / close unions
+    AUDIT = "audit"  # read the audit trail
+    ACCOUNTS = "accounts"  # grant roles
+
+
+_CADRE = {Action.VIEW, Action.EDIT, Action.APPROVE, Action.REVEAL, Action.EXPORT, Action.IMPORT}
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.MEMBER: frozenset(),
+    Role.GRASSROOTS_CADRE: frozenset(_CADRE),
+    Role.COUNTY_CADRE: frozenset(_CADRE | {Action.MANAGE_ORGS}),
+    Role.CITY_CADRE: frozenset(_CADRE | {Action.MANAGE_ORGS}),
+    Role.LEADER: frozenset({Action.VIEW}),
+    Role.SYSADMIN: frozenset(Action),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    paths: dict[Action, tuple[str, ...]]
+    member_id: int | None
+    roles: frozenset[str]
+
+    def org_q(self, action: Action, prefix: str = "") -> Q:
+        """A filter for rows whose org (reached through `prefix`) lies inside the granted subtrees."""
+        paths = self.paths.get(action, ())
+        if not paths:
+            return Q(pk__in=[])
+        q = Q()
+        for path in paths:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+    def allows(self, action: Action, org: Org) -> bool:
+        return any(org.path.startswith(p) for p in self.paths.get(action, ()))
+
+    @property
+    def is_cadre(self) -> bool:
+        return bool(self.paths.get(Action.VIEW))
+
+
+_EMPTY = Scope(paths={}, member_id=None, roles=frozenset())
+
+
+def _minimal(paths: set[str]) -> tuple[str, ...]:
+    """Drop a path that lies inside another granted path."""
+    ordered = sorted(paths, key=len)
+    kept: list[str] = []
+    for p in ordered:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return tuple(kept)
+
+
+def scope_for(user: Any) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _EMPTY
+    cached = getattr(user, "_gonghui_scope", None)
+    if cached is not None:
+        return cached
+    grants: dict[Action, set[str]] = {}
+    roles: set[str] = set()
+    for role, path, status in user.roles.values_list("role", "org__path", "org__status"):
+        if status != "active":
+            continue
+        roles.add(role)
+        for action in ROLE_ACTIONS.get(role, frozenset()):
+            grants.setdefault(action, set()).add(path)
+    scope = Scope(
+        paths={a: _minimal(p) for a, p in grants.items()},
+        member_id=user.member_id,
+        roles=frozenset(roles),
+    )
+    user._gonghui_scope = scope
+    return scope
+
+
+def orgs_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Org]:
+    from gonghui.orgs.models import Org
+
+    return Org.objects.filter(scope_for(user).org_q(action))
+
+
+def get_org_for_user(user: Any, action: Action, *, code: str | None = None, pk: int | None = None) -> Org:
+    qs = orgs_for(user, action)
+    try:
+        return qs.get(code=code) if code is not None else qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该工会组织") from None
+
+
+def members_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Member]:
+    """Members in the user's subtrees; a worker also sees their own record when viewing."""
+    from gonghui.members.models import Member
+
+    scope = scope_for(user)
+    q = scope.org_q(action, prefix="org__")
+    if action == Action.VIEW and scope.member_id:
+        q |= Q(pk=scope.member_id)
+    return Member.objects.filter(q)
+
+
+def get_member_for_user(user: Any, action: Action, pk: Any) -> Member:
+    qs = members_for(user, action)
+    try:
+        return qs.select_related("org").get(pk=int(pk))
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该会员") from None

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .choices import Education, EventKind, MemberStatus, PoliticalStatus, Relation, RequestState, Sex
+
+
+class Member(models.Model):
+    """One person, platform-wide: the blind index of the ID number is unique."""
+
+    name = models.CharField("姓名", max_length=50)
+    name_initials = models.CharField("姓名拼音首字母", max_length=50, blank=True)
+    id_cipher = models.TextField("身份证号（密文）")
+    id_hmac = models.CharField(max_length=64, unique=True)
+    id_masked = models.CharField("身份证号", max_length=18)
+    birth_date = models.DateField("出生日期")
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    mobile = models.CharField("手机号码", max_length=11, blank=True)
+    ethnicity = models.CharField("民族", max_length=10, blank=True)
+    education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
+    political_status = models.CharField("政治面貌", max_length=20, choices=PoliticalStatus.choices, blank=True)
+    org = models.ForeignKey("orgs.Org", verbose_name="所在工会", on_delete=models.PROTECT, related_name="members")
+    employer = models.CharField("工作单位", max_length=120, blank=True)
+    joined_on = models.DateField("入会时间", null=True, blank=True)
+    status = models.CharField("会籍状态", max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    is_migrant_worker = models.BooleanField("农民工", default=False)
+    is_new_employment = models.BooleanField("新就业形态劳动者", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "会员"
+        verbose_name_plural = "会员"
+        indexes = [
+            models.Index(fields=["org", "id"], name="member_org_keyset_idx"),
+            models.Index(fields=["name"], name="member_name_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_initials"], name="member_initials_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["mobile"], name="member_mobile_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+
+class MembershipEvent(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("事项", max_length=16, choices=EventKind.choices)
+    from_org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("原因", max_length=200, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "会籍变动"
+        verbose_name_plural = "会籍变动"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} {self.get_kind_display()}"
+
+
+class Household(models.Model):
+    """A member's family: a student's aid file sits on the parent's household."""
+
+    head = models.OneToOneField(Member, verbose_name="户主", on_delete=models.PROTECT, related_name="household")
+    address = models.CharField("家庭住址", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "家庭"
+        verbose_name_plural = "家庭"
+
+    def __str__(self) -> str:
+        return f"{self.head.name}家"
+
+
+class FamilyMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="family")
+    name = models.CharField("姓名", max_length=50)
+    relation = models.CharField("与户主关系", max_length=16, choices=Relation.choices)
+    id_cipher = models.TextField(blank=True)
+    id_hmac = models.CharField(max_length=64, blank=True, db_index=True)
+    id_masked = models.CharField("身份证号", max_length=18, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices, blank=True)
+    is_student = models.BooleanField("在校学生", default=False)
+    school = models.CharField("学校", max_length=120, blank=True)
+    member = models.ForeignKey(
+        Member, verbose_name="同为会员", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "id_hmac"], condition=~models.Q(id_hmac=""), name="family_person_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_relation_display()}）"
+
+
+class JoinRequest(models.Model):
+    """A worker asks a grassroots union to take them in; the union approves or rejects."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="join_requests")
+    org = models.ForeignKey("orgs.Org", verbose_name="申请加入的工会", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=50)
+    id_cipher = models.TextField()
+    id_hmac = models.CharField(max_length=64, db_index=True)
+    id_masked = models.CharField("身份证号", max_length=18)
+    mobile = models.CharField("手机号码", max_length=11)
+    ethnicity = models.CharField("民族", max_length=10, blank=True)
+    employer = models.CharField("工作单位", max_length=120, blank=True)
+    is_migrant_worker = models.BooleanField("农民工", default=False)
+    is_new_employment = models.BooleanField("新就业形态劳动者", default=False)
+    state = models.CharField("状态", max_length=12, choices=RequestState.choices, default=RequestState.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=200, blank=True)
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "入会申请"
+        verbose_name_plural = "入会申请"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_hmac"], condition=models.Q(state="pending"), name="one_pending_join_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} 申请加入 {self.org.name}"
+
+
+class TransferRequest(models.Model):
+    """Sending union releases, receiving union accepts; the member moves only at acceptance."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers")
+    from_org = models.ForeignKey("orgs.Org", verbose_name="转出工会", on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey("orgs.Org", verbose_name="转入工会", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("转会原因", max_length=200, blank=True)
+    state = models.CharField("状态", max_length=12, choices=RequestState.choices, default=RequestState.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.CharField("审批意见", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "转会申请"
+        verbose_name_plural = "转会申请"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(state__in=["pending", "released"]),
+                name="one_open_transfer_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}: {self.from_org.name} → {self.to_org.name}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("me/", views.me, name="me"),
+    path("queues/", views.queues, name="queues"),
+    path("import/", views.import_upload, name="import_upload"),
+]

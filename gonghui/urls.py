@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gonghui.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("orgs/", include("gonghui.orgs.urls")),
+    path("members/", include("gonghui.members.urls")),
+    path("audit/", include("gonghui.core.urls")),
+    path("api/", include("gonghui.api_urls")),
+    path("sysadmin/", admin.site.urls),
+]
+
+handler404 = "gonghui.core.views.not_found"
+handler500 = "gonghui.core.views.server_error"
