@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("queues/", views.queues, name="queues"),
     path("import/", views.import_upload, name="import_upload"),
+    # Roster import/export pages live in their own module (gonghui/members/import_urls.py).
+    # path("roster/", include("gonghui.members.import_urls")),
 ]
