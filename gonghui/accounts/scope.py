@@ -113,7 +113,7 @@ def orgs_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Org]:
 def get_org_for_user(user: Any, action: Action, *, code: str | None = None, pk: int | None = None) -> Org:
     qs = orgs_for(user, action)
     try:
-        return qs.get(code=code) if code is not None else qs.get(pk=pk)
+        return qs.get(code=code) if code is not None else qs.get(pk=int(pk or 0))
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise NotFound("未找到该工会组织") from None
 

@@ -25,7 +25,8 @@ def test_wrong_context_fails_to_decrypt():
 
 def test_key_rotation_old_values_still_decrypt(settings):
     old = encrypt("secret")
-    settings.FIELD_ENCRYPTION_KEYS = ["k2:" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=", *settings.FIELD_ENCRYPTION_KEYS]
+    new_key = "k2:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, *settings.FIELD_ENCRYPTION_KEYS]
     new = encrypt("secret")
     assert key_id(new) == "k2"
     assert decrypt(old) == decrypt(new) == "secret"

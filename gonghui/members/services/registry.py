@@ -55,14 +55,14 @@ def clean_profile(data: dict[str, Any]) -> dict[str, Any]:
         if eth and eth not in ETHNIC_GROUPS:
             raise DomainError(f"民族“{eth[:10]}”不在56个民族名称中", field="ethnicity")
         out["ethnicity"] = eth
-    for field, choices in (("education", Education), ("political_status", PoliticalStatus)):
+    for field, field_label, choices in (("education", "学历", Education), ("political_status", "政治面貌", PoliticalStatus)):
         if field in data:
             value = tidy(data[field])
             by_label = {str(label): key for key, label in choices.choices}
             value = by_label.get(value, value)
             if value and value not in choices.values:
                 raise DomainError(
-                    f"{Member._meta.get_field(field).verbose_name}“{value[:10]}”不在可选范围内", field=field
+                    f"{field_label}“{value[:10]}”不在可选范围内", field=field
                 )
             out[field] = value
     if "employer" in data:
