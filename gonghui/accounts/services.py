@@ -105,8 +105,10 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def token_create(*, user: User, name: str, actor: Any) -> tuple[ApiToken, str]:
-    """Returns the token row and the secret, which is shown this once and never stored."""
-    if actor.pk != user.pk and not getattr(actor, "is_superuser", False):
+    """Returns the token row and the secret, which is shown this once and never stored.
+
+    `actor=None` is the operator at the command line (`gonghui create-api-token`)."""
+    if actor is not None and actor.pk != user.pk and not getattr(actor, "is_superuser", False):
         raise NotFound("未找到该账号")
     secret = "gh_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=(name or "API")[:60], prefix=secret[:8], key_hash=_hash(secret))
@@ -126,7 +128,7 @@ def token_authenticate(secret: str) -> User | None:
 
 @transaction.atomic
 def token_revoke(*, token: ApiToken, actor: Any) -> None:
-    if token.user_id != actor.pk and not getattr(actor, "is_superuser", False):
+    if actor is not None and token.user_id != actor.pk and not getattr(actor, "is_superuser", False):
         raise NotFound("未找到该令牌")
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     audit.record(actor=actor, action="token.revoke", obj=token)

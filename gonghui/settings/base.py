@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its Swagger page and assets come from the package, not a CDN
     "axes",
     "django_tasks",
     "django_tasks_db",
