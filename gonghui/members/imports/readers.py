@@ -1,0 +1,162 @@
+"""Open a roster file and hand out its rows one at a time, numbered as the user sees them in Excel.
+
+.xlsx and .xls go through python-calamine (Rust): it holds the sheet's cells compactly and we turn one
+row at a time into Python values. .csv goes through the standard csv module with the encoding found
+from the bytes: UTF-8 (with or without BOM) or GB18030 (a superset of GBK and GB2312).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from gonghui.core.errors import DomainError
+
+Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+
+SUPPORTED_SUFFIXES = (".xlsx", ".xls", ".csv")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SNIFF_BYTES = 1 << 20  # decide the CSV encoding from the first megabyte
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be read (wrong type, damaged, unknown encoding, no sheet)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="file")
+
+
+@dataclass(frozen=True)
+class RosterFile:
+    path: Path
+    kind: str  # "xlsx" | "xls" | "csv"
+    encoding: str = ""  # for csv
+
+
+def detect_kind(path: Path, *, original_name: str | None = None) -> str:
+    """The file's real type from its first bytes; the name's suffix only has to agree for text files."""
+    suffix = Path(original_name or path.name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ImportFileError("只能导入 .xlsx、.xls 或 .csv 文件")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        raise ImportFileError("文件无法读取，请确认文件存在且未损坏") from None
+    if not head:
+        raise ImportFileError("文件是空的")
+    if head.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(_OLE_MAGIC):
+        return "xls"
+    if suffix == ".csv":
+        return "csv"
+    raise ImportFileError(
+        "文件内容不是真正的 Excel 表格（可能是改了扩展名的网页或文本），请用 Excel 打开后另存为 .xlsx 再导入"
+    )
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig when a BOM is there, utf-8 when the first megabyte decodes as UTF-8, otherwise GB18030."""
+    with path.open("rb") as fh:
+        sample = fh.read(_SNIFF_BYTES)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+        return "gb18030"
+    except UnicodeDecodeError:
+        raise ImportFileError("无法识别文件的文字编码，请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入") from None
+
+
+def open_roster(path: Path, *, original_name: str | None = None) -> RosterFile:
+    kind = detect_kind(path, original_name=original_name)
+    return RosterFile(path=path, kind=kind, encoding=detect_encoding(path) if kind == "csv" else "")
+
+
+def count_rows(roster: RosterFile) -> int:
+    """A cheap upper bound of the number of rows, for the progress bar."""
+    if roster.kind == "csv":
+        lines = 0
+        last = b"\n"
+        with roster.path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        return lines + (0 if last == b"\n" else 1)
+    try:
+        with CalamineWorkbook.from_path(str(roster.path)) as wb:
+            sheet = wb.get_sheet_by_index(0)
+            end = sheet.end
+            return end[0] + 1 if end else 0
+    except CalamineError:
+        raise ImportFileError(_damaged(roster.kind)) from None
+
+
+def _damaged(kind: str) -> str:
+    return f"文件无法打开（.{kind} 文件已损坏、加了密码或不是 Excel 格式），请用 Excel 打开检查后重新保存"
+
+
+def iter_rows(roster: RosterFile) -> Iterator[tuple[int, list[Cell]]]:
+    """(row number as shown in Excel, cells) for every row, blank rows included."""
+    if roster.kind == "csv":
+        yield from _iter_csv(roster)
+    else:
+        yield from _iter_sheet(roster)
+
+
+def _iter_csv(roster: RosterFile) -> Iterator[tuple[int, list[Cell]]]:
+    try:
+        with roster.path.open("r", encoding=roster.encoding, newline="") as fh:
+            reader = csv.reader(fh)
+            # Excel numbers CSV records, not physical lines: a quoted cell may hold a line break.
+            yield from enumerate(reader, start=1)  # type: ignore[misc]
+    except UnicodeDecodeError:
+        raise ImportFileError("文件中途出现无法识别的文字编码，请另存为“CSV UTF-8”或 .xlsx 后再导入") from None
+    except csv.Error as exc:
+        raise ImportFileError(f"CSV 文件格式有误：{exc}") from None
+
+
+def _iter_sheet(roster: RosterFile) -> Iterator[tuple[int, list[Cell]]]:
+    try:
+        wb = CalamineWorkbook.from_path(str(roster.path))
+    except (CalamineError, OSError, ValueError):
+        raise ImportFileError(_damaged(roster.kind)) from None
+    with wb:
+        try:
+            sheet = next(
+                (
+                    wb.get_sheet_by_name(meta.name)
+                    for meta in wb.sheets_metadata
+                    if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet
+                ),
+                None,
+            ) or wb.get_sheet_by_index(0)
+        except (CalamineError, IndexError):
+            raise ImportFileError("文件中没有工作表") from None
+        start = sheet.start
+        rows = sheet.iter_rows()
+        # calamine yields the blank rows above the data on some files and not on others; the first
+        # row of the data range always holds a value, so a blank first row means the padding is there.
+        offset: int | None = None
+        try:
+            for index, row in enumerate(rows):
+                if offset is None:
+                    offset = 0 if start is None or start[0] == 0 or not any(c != "" for c in row) else start[0]
+                yield index + offset + 1, row
+        except CalamineError:
+            raise ImportFileError(_damaged(roster.kind)) from None

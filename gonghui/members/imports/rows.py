@@ -1,0 +1,231 @@
+"""One roster row → a validated member, or the list of what is wrong with it.
+
+Validation rules are not repeated here: the profile goes through `clean_profile` and the ID number
+through `seal_id_number`, exactly as a member typed in by hand. This module only turns spreadsheet
+cells (numbers, dates, full-width text, 是/否) into what those services expect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gonghui.core.dates import parse_date
+from gonghui.core.errors import DomainError
+from gonghui.core.text import tidy
+from gonghui.members.services import clean_profile, seal_id_number
+from gonghui.members.services.identity import SealedId
+
+from .headers import HeaderMap
+from .result import RowError
+
+PROFILE_COLUMNS = (
+    "name",
+    "mobile",
+    "ethnicity",
+    "education",
+    "political_status",
+    "employer",
+    "joined_on",
+    "is_migrant_worker",
+    "is_new_employment",
+)
+FLAG_COLUMNS = ("is_migrant_worker", "is_new_employment")
+
+_YES = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "是的", "有"}
+_NO = {"否", "n", "no", "false", "0", "×", "✗", "不是", "无", "-", "/"}
+
+# Words rosters use for a level the registry names differently.
+EDUCATION_WORDS = {
+    "小学": "小学及以下",
+    "文盲": "小学及以下",
+    "半文盲": "小学及以下",
+    "初中及以下": "初中",
+    "高中": "高中/中专/技校",
+    "中专": "高中/中专/技校",
+    "技校": "高中/中专/技校",
+    "职高": "高中/中专/技校",
+    "中技": "高中/中专/技校",
+    "高中及中专": "高中/中专/技校",
+    "中专/高中": "高中/中专/技校",
+    "专科": "大专",
+    "大学专科": "大专",
+    "高职": "大专",
+    "大学本科": "本科",
+    "大学": "本科",
+    "学士": "本科",
+    "硕士": "研究生",
+    "博士": "研究生",
+    "硕士研究生": "研究生",
+    "博士研究生": "研究生",
+}
+POLITICAL_WORDS = {
+    "党员": "中共党员",
+    "共产党员": "中共党员",
+    "中国共产党党员": "中共党员",
+    "预备党员": "中共预备党员",
+    "团员": "共青团员",
+    "共青团": "共青团员",
+    "无党派": "群众",
+    "无党派人士": "群众",
+    "无": "群众",
+    "民革": "民主党派",
+    "民盟": "民主党派",
+    "民建": "民主党派",
+    "民进": "民主党派",
+    "农工党": "民主党派",
+    "致公党": "民主党派",
+    "九三学社": "民主党派",
+    "台盟": "民主党派",
+}
+
+NUMBER_ID_MESSAGE = (
+    "身份证号被存成了数字，后几位已丢失（Excel 数字只保留15位有效数字）；请把该列设为“文本”格式后重新填写这些身份证号"
+)
+
+
+@dataclass(frozen=True)
+class CleanRow:
+    row: int
+    sealed: SealedId
+    profile: dict[str, Any]
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: 13987000001.0 → "13987000001", a date cell → 2016-12-12, None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def id_text(value: object) -> str:
+    """The ID cell as typed; a numeric cell has already lost digits and is refused by the caller."""
+    text = unicodedata.normalize("NFKC", cell_text(value))
+    text = re.sub(r"\s+", "", text)
+    return text.lstrip("'").upper()
+
+
+def flag_value(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = tidy(cell_text(value)).lower()
+    if not text:
+        return False
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise DomainError(f"只能填写“是”或“否”，实际为“{text[:10]}”")
+
+
+def date_value(value: object) -> dt.date | str | None:
+    """A real date cell stays a date; 20161212 typed as a number becomes text for parse_date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and 10_000_000 <= value <= 99_999_999:
+            return str(int(value))
+        raise DomainError(f"无法识别的日期“{cell_text(value)}”，请写成 2016-12-12 或 2016年12月12日")
+    text = cell_text(value)
+    if not tidy(text):
+        return None
+    parse_date(text)  # raises ValueError with the Chinese reason
+    return text
+
+
+class RowNormaliser:
+    """Built once per file from its header; `normalise` is called for every data row."""
+
+    def __init__(self, header: HeaderMap) -> None:
+        self.header = header
+        self.columns = [(f, i) for f, i in header.index.items()]
+        self.width = max(header.index.values(), default=-1) + 1
+
+    def is_blank(self, cells: Sequence[object]) -> bool:
+        """Blank when every roster column is empty (a pre-numbered 序号 column alone does not count)."""
+        n = len(cells)
+        for _field, i in self.columns:
+            if i < n:
+                v = cells[i]
+                if v is not None and v != "" and not (isinstance(v, str) and not v.strip()):
+                    return False
+        return True
+
+    def normalise(self, row: int, cells: Sequence[object]) -> tuple[CleanRow | None, list[RowError]]:
+        header = self.header
+        n = len(cells)
+        raw: dict[str, object] = {f: (cells[i] if i < n else "") for f, i in self.columns}
+        errors: list[RowError] = []
+
+        def fail(field: str, message: str) -> None:
+            errors.append(RowError(row, header.label(field), message))
+
+        data: dict[str, Any] = {}
+        for field in PROFILE_COLUMNS:
+            if field not in raw:
+                continue
+            value = raw[field]
+            try:
+                if field in FLAG_COLUMNS:
+                    data[field] = flag_value(value)
+                elif field == "joined_on":
+                    data[field] = date_value(value)
+                elif field == "education":
+                    text = tidy(cell_text(value))
+                    data[field] = EDUCATION_WORDS.get(text, text)
+                elif field == "political_status":
+                    text = tidy(cell_text(value))
+                    data[field] = POLITICAL_WORDS.get(text, text)
+                else:
+                    data[field] = cell_text(value)
+            except (DomainError, ValueError) as exc:
+                fail(field, str(exc))
+        data.setdefault("name", "")
+        profile: dict[str, Any] = {}
+        try:
+            profile = clean_profile(data)
+        except DomainError:
+            # Say everything that is wrong with the row, not only the first thing.
+            for field, value in data.items():
+                try:
+                    profile.update(clean_profile({field: value}))
+                except DomainError as exc:
+                    fail(exc.field or field, exc.message)
+
+        id_cell = raw.get("id_number", "")
+        sealed: SealedId | None = None
+        if isinstance(id_cell, (int, float)) and not isinstance(id_cell, bool):
+            fail("id_number", NUMBER_ID_MESSAGE)
+        else:
+            number = id_text(id_cell)
+            sex = tidy(cell_text(raw.get("sex", "")))
+            try:
+                sealed = seal_id_number(number, declared_sex=sex or None)
+            except DomainError as exc:
+                message = exc.message
+                if exc.field == "id_number" and re.fullmatch(r"\d{15}0{3}", number):
+                    message += "（末三位为000，可能是身份证号曾被存成数字后丢失了后几位）"
+                fail(exc.field if exc.field in ("sex", "id_number") else "id_number", message)
+        if sealed is not None:
+            joined = profile.get("joined_on")
+            if joined is not None and joined < sealed.info.birth_date:
+                fail("joined_on", "入会时间早于身份证号中的出生日期")
+        if errors or sealed is None:
+            return None, errors
+        return CleanRow(row=row, sealed=sealed, profile=profile), []
