@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, File, Form, Path, Query, Router, Schema
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gonghui.accounts.api import ERRORS, WRITE_ERRORS, caller
@@ -24,6 +24,8 @@ from gonghui.orgs.models import Org, OrgStatus
 
 from . import selectors, services
 from .choices import MemberStatus, RequestState, Sex
+from .imports.result import ImportResult
+from .imports.runner import run_import
 from .models import JoinRequest, Member, MembershipEvent, TransferRequest
 
 router = Router(tags=["会员"])
@@ -169,14 +171,15 @@ class TransferCreateIn(Schema):
 
 
 class ImportErrorOut(Schema):
-    row: int | None
-    column: str
+    row: int = Field(description="表格中的行号（与 Excel 显示一致）；0 表示整个文件的问题")
+    column: str = Field(description="出错的列（文件中的表头文字）")
     message: str
 
 
 class ImportResultOut(Schema):
-    accepted: int = Field(description="通过检查（或已导入）的行数")
+    accepted: int = Field(description="已导入（dry_run 时为可导入）的会员数；文件被拒绝时为 0")
     errors: list[ImportErrorOut]
+    errors_omitted: int = Field(0, description="问题太多时未逐条列出的条数")
     dry_run: bool
     imported: bool = Field(description="本次是否真的写入了会员")
 
@@ -450,13 +453,13 @@ def member_events(request: HttpRequest, member_id: ObjectId) -> list[EventOut]:
     summary="发起转会",
     operation_id="transfer_create",
 )
-def transfer_create(request: HttpRequest, member_id: ObjectId, payload: TransferCreateIn) -> tuple[int, TransferOut]:
+def transfer_create(request: HttpRequest, member_id: ObjectId, payload: TransferCreateIn) -> Status[TransferOut]:
     member = get_member_for_user(caller(request), Action.VIEW, member_id)
     to_org = Org.objects.filter(code=tidy(payload.to_org_code), status=OrgStatus.ACTIVE).first()
     if to_org is None:
         raise DomainError("未找到转入工会，请核对组织编码", field="to_org_code")
     req = services.transfer_request_create(member=member, to_org=to_org, reason=payload.reason, actor=caller(request))
-    return 201, _transfer_reload(req.pk)
+    return Status(201, _transfer_reload(req.pk))
 
 
 # ---------------------------------------------------------------- imports
@@ -479,23 +482,14 @@ def _save_upload(upload: UploadedFile) -> FsPath:
     return target
 
 
-def _field(item: Any, name: str, default: Any = None) -> Any:
-    if isinstance(item, dict):
-        return item.get(name, default)
-    return getattr(item, name, default)
-
-
-def import_result_out(result: Any, *, dry_run: bool) -> ImportResultOut:
-    errors = [
-        ImportErrorOut(
-            row=_field(e, "row"),
-            column=str(_field(e, "column", "") or ""),
-            message=str(_field(e, "message", "")),
-        )
-        for e in (_field(result, "errors", []) or [])
-    ]
-    accepted = int(_field(result, "accepted", 0) or 0)
-    return ImportResultOut(accepted=accepted, errors=errors, dry_run=dry_run, imported=not dry_run and not errors)
+def import_result_out(result: ImportResult) -> ImportResultOut:
+    return ImportResultOut(
+        accepted=result.accepted,
+        errors=[ImportErrorOut(row=e.row, column=e.column, message=e.message) for e in result.errors],
+        errors_omitted=result.errors_omitted,
+        dry_run=result.dry_run,
+        imported=not result.dry_run and result.ok,
+    )
 
 
 @imports_router.post(
@@ -515,12 +509,12 @@ def import_members(
     dry_run: bool = Form(True, description="true：只检查不写入"),
 ) -> ImportResultOut:
     target_org = get_org_for_user(caller(request), Action.IMPORT, code=tidy(org))
-    from .imports.runner import run_import  # type: ignore[import-not-found]
-
     path = _save_upload(file)
     try:
-        result = run_import(path=path, org=target_org, actor=caller(request), dry_run=dry_run)
+        result = run_import(
+            path=path, org=target_org, actor=caller(request), dry_run=dry_run, original_name=file.name or None
+        )
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)
-    return import_result_out(result, dry_run=dry_run)
+    return import_result_out(result)

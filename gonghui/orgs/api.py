@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from gonghui.accounts.api import ERRORS, WRITE_ERRORS, caller
 from gonghui.accounts.scope import Action, get_org_for_user, orgs_for
@@ -153,7 +153,7 @@ def org_get(request: HttpRequest, code: OrgCode) -> OrgOut:
 @router.post(
     "/{code}/children", response={201: OrgOut, **WRITE_ERRORS}, summary="建立下级组织", operation_id="org_create_child"
 )
-def org_create_child(request: HttpRequest, code: OrgCode, payload: OrgCreateIn) -> tuple[int, OrgOut]:
+def org_create_child(request: HttpRequest, code: OrgCode, payload: OrgCreateIn) -> Status[OrgOut]:
     parent = get_org_for_user(caller(request), Action.MANAGE_ORGS, code=tidy(code))
     org = services.org_create(
         parent=parent,
@@ -163,7 +163,7 @@ def org_create_child(request: HttpRequest, code: OrgCode, payload: OrgCreateIn) 
         actor=caller(request),
         **_fields(payload, exclude={"name", "kind", "code"}),
     )
-    return 201, org_out(_reload(org))
+    return Status(201, org_out(_reload(org)))
 
 
 @router.patch("/{code}", response={200: OrgOut, **WRITE_ERRORS}, summary="修改组织信息", operation_id="org_update")
