@@ -192,9 +192,7 @@ def test_malformed_input_never_500(world):
         c.patch(f"/api/members/{m.pk}", "[]", content_type="application/json", **h),
         c.patch(f"/api/members/{m.pk}", json.dumps({"version": "x"}), content_type="application/json", **h),
         c.patch(f"/api/members/{m.pk}", json.dumps({"version": 2**40}), content_type="application/json", **h),
-        c.patch(
-            c.patch(f"/api/members/{m.pk}", bad_name, content_type="application/json", **h),
-        ),
+        c.patch(f"/api/members/{m.pk}", bad_name, content_type="application/json", **h),
         c.get("/api/members/", {"q": "\x00"}, **h),
         c.get("/api/members/", {"after": "-1"}, **h),
         c.get("/api/members/", {"limit": "100000"}, **h),
