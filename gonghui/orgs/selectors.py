@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -47,3 +48,72 @@ def capacity_summary(*, user: Any, root: Org) -> dict[str, Any]:
         funds_spent=Sum("funds_spent"),
     )
     return agg
+
+
+# --- for the org pages -------------------------------------------------------------------------------
+
+
+@dataclass
+class TreeRow:
+    org: Org
+    members: int  # active members registered directly at this org
+    subtree_members: int  # active members in the org and everything under it
+
+
+def org_tree_rows(*, user: Any, include_closed: bool = False) -> list[TreeRow]:
+    """The user's part of the tree in path order, each org with direct and subtree member counts."""
+    from gonghui.members.selectors import active_member_counts
+
+    orgs = list(org_tree(user=user, include_closed=include_closed))
+    direct = active_member_counts(org_ids=[o.pk for o in orgs])
+    totals: dict[int, int] = dict.fromkeys((o.pk for o in orgs), 0)
+    paths = {o.pk: o.path for o in orgs}
+    for org_id, n in direct.items():
+        for part in _path_ids(paths[org_id]):
+            if part in totals:
+                totals[part] += n
+    return [TreeRow(org=o, members=direct.get(o.pk, 0), subtree_members=totals[o.pk]) for o in orgs]
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
+def scope_roots(*, user: Any, action: Action = Action.VIEW) -> list[Org]:
+    """The top orgs of the user's granted subtrees."""
+    from gonghui.accounts.scope import scope_for
+
+    paths = scope_for(user).paths.get(action, ())
+    return list(Org.objects.filter(path__in=paths).order_by("path"))
+
+
+def org_ancestors(org: Org) -> list[Org]:
+    """From the root down to the parent (for breadcrumbs); unscoped names of the chain above."""
+    ids = _path_ids(org.path)[:-1]
+    by_id = {o.pk: o for o in Org.objects.filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def move_targets(*, user: Any, org: Org) -> list[Org]:
+    """Where a union may be hung: active, managed by the user, of a kind that may hold it, not inside it."""
+    from .models import ALLOWED_CHILD_KINDS
+
+    kinds = [k for k, children in ALLOWED_CHILD_KINDS.items() if org.kind in children]
+    qs = (
+        orgs_for(user, Action.MANAGE_ORGS)
+        .filter(status=OrgStatus.ACTIVE, kind__in=kinds)
+        .exclude(path__startswith=org.path)
+    )
+    if org.parent_id is not None:
+        qs = qs.exclude(pk=org.parent_id)
+    return list(qs.order_by("path")[:2000])
+
+
+def merge_targets(*, user: Any, org: Org) -> list[Org]:
+    """Unions `org` may be folded into: same kind, active, managed by the user, not itself or below it."""
+    qs = (
+        orgs_for(user, Action.MANAGE_ORGS)
+        .filter(status=OrgStatus.ACTIVE, kind=org.kind)
+        .exclude(path__startswith=org.path)
+    )
+    return list(qs.order_by("path")[:2000])

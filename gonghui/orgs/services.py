@@ -166,9 +166,9 @@ def org_update(*, org: Org, data: dict[str, Any], version: int | None = None, ac
 
 
 @transaction.atomic
-def org_move(*, org: Org, new_parent: Org, actor: Any) -> Org:
+def org_move(*, org: Org, new_parent: Org, actor: Any, version: int | None = None) -> Org:
     """Hang a union under another parent; its whole subtree moves with it."""
-    locked = _locked(org.pk, None)
+    locked = _locked(org.pk, version)
     target = Org.objects.select_for_update().get(pk=new_parent.pk)
     _check_manage(actor, locked)
     _check_manage(actor, target)
@@ -199,13 +199,13 @@ def org_move(*, org: Org, new_parent: Org, actor: Any) -> Org:
 
 
 @transaction.atomic
-def org_merge(*, source: Org, target: Org, actor: Any) -> Org:
+def org_merge(*, source: Org, target: Org, actor: Any, version: int | None = None) -> Org:
     """Fold `source` into `target`: members and child unions move, the source stays as 已合并."""
     from gonghui.members.services import members_move_after_merge
 
     if source.pk == target.pk:
         raise DomainError("不能把组织与自身合并", field="target")
-    src = _locked(source.pk, None)
+    src = _locked(source.pk, version)
     dst = Org.objects.select_for_update().get(pk=target.pk)
     _check_manage(actor, src)
     _check_manage(actor, dst)
@@ -234,9 +234,9 @@ def org_merge(*, source: Org, target: Org, actor: Any) -> Org:
 
 
 @transaction.atomic
-def org_close(*, org: Org, reason: str, actor: Any) -> Org:
+def org_close(*, org: Org, reason: str, actor: Any, version: int | None = None) -> Org:
     """撤销: refused while members or active child unions remain, so nobody is left without a union."""
-    locked = _locked(org.pk, None)
+    locked = _locked(org.pk, version)
     _check_manage(actor, locked)
     reason = tidy(reason)
     if not reason:

@@ -57,7 +57,7 @@ def _lock_pending(req: JoinRequest, version: int | None, actor: Any) -> JoinRequ
     if version is not None and locked.version != version:
         raise StaleVersion()
     if locked.state != RequestState.PENDING:
-        raise DomainError(f"该申请已{locked.get_state_display()}，不能重复处理", field="state")
+        raise DomainError(f"该申请{locked.get_state_display()}，不能重复处理", field="state")
     return locked
 
 

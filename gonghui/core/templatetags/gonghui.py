@@ -1,0 +1,234 @@
+"""Template filters for the pages: Chinese dates, audit values, field labels.
+
+Presentation only — no queries, no business rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+
+from gonghui.core.dates import format_date
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value: Any) -> str:
+    """2026年11月27日; a datetime is shown in local time."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return format_date(value.date())
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, str):
+        try:
+            return format_date(dt.date.fromisoformat(value[:10]))
+        except ValueError:
+            return value
+    return str(value)
+
+
+@register.filter
+def cn_datetime(value: Any) -> str:
+    """2026年11月27日 14:05."""
+    if not isinstance(value, dt.datetime):
+        return cn_date(value)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{format_date(value.date())} {value:%H:%M}"
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """Money as 1,234.50 元 (Decimal in, never float)."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        return str(value)
+    return f"{amount:,} 元"
+
+
+@register.filter
+def yesno_cn(value: Any) -> str:
+    return "是" if value else "否"
+
+
+ACTION_LABELS = {
+    "member.create": "登记会员",
+    "member.update": "修改会员信息",
+    "member.update_own": "会员修改本人联系方式",
+    "member.reveal_id": "查看完整身份证号",
+    "member.leave": "办理退会",
+    "member.rejoin": "重新入会",
+    "member.export": "导出会员名册",
+    "members.export": "导出会员名册",
+    "members.import": "导入会员名册",
+    "household.create": "建立家庭档案",
+    "household.update": "修改家庭住址",
+    "family.add": "添加家庭成员",
+    "family.remove": "移除家庭成员",
+    "join_request.submit": "提交入会申请",
+    "join_request.approve": "批准入会申请",
+    "join_request.reject": "驳回入会申请",
+    "join_request.cancel": "撤回入会申请",
+    "transfer.request": "提交转会申请",
+    "transfer.release": "同意转出",
+    "transfer.accept": "接收转入",
+    "transfer.reject": "驳回转会申请",
+    "transfer.cancel": "撤回转会申请",
+    "org.create": "新建组织",
+    "org.update": "修改组织信息",
+    "org.move": "调整上级组织",
+    "org.merge": "合并组织",
+    "org.close": "撤销组织",
+    "user.create": "建立账号",
+    "user.password_change": "修改密码",
+    "role.grant": "授予角色",
+    "role.revoke": "收回角色",
+    "token.create": "创建 API 令牌",
+    "token.revoke": "吊销 API 令牌",
+}
+
+OBJECT_TYPE_LABELS = {
+    "members.member": "会员",
+    "members.household": "家庭",
+    "members.familymember": "家庭成员",
+    "members.joinrequest": "入会申请",
+    "members.transferrequest": "转会申请",
+    "orgs.org": "工会组织",
+    "accounts.user": "账号",
+    "accounts.roleassignment": "角色授权",
+    "accounts.apitoken": "API 令牌",
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def object_type_label(object_type: str) -> str:
+    return OBJECT_TYPE_LABELS.get(object_type, object_type)
+
+
+_EXTRA_LABELS = {
+    "reason": "原因",
+    "note": "意见",
+    "members_moved": "随迁会员数",
+    "merged_into": "并入组织",
+    "parent_id": "上级组织",
+    "org_id": "所在工会",
+    "from_org": "转出工会",
+    "to_org": "转入工会",
+    "member_id": "会员",
+    "user_id": "账号",
+}
+
+
+def _field_label(object_type: str, name: str) -> str:
+    if name in _EXTRA_LABELS:
+        return _EXTRA_LABELS[name]
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return name
+    lookup = name[:-3] if name.endswith("_id") else name
+    try:
+        return str(model._meta.get_field(lookup).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+        return cn_date(value)
+    return str(value)
+
+
+@register.filter
+def audit_changes(event: Any) -> list[dict[str, str]]:
+    """Rows of (field, before, after) for an audit event, field names in Chinese."""
+    before = event.before if isinstance(event.before, dict) else {}
+    after = event.after if isinstance(event.after, dict) else {}
+    rows = []
+    for key in list(dict.fromkeys([*before.keys(), *after.keys()])):
+        rows.append(
+            {
+                "field": _field_label(event.object_type, key),
+                "before": _show(before.get(key)) if key in before else "",
+                "after": _show(after.get(key)) if key in after else "",
+            }
+        )
+    return rows
+
+
+@register.filter
+def indent(depth: Any) -> str:
+    """A CSS class for tree depth (no inline styles under our CSP)."""
+    try:
+        n = max(0, min(int(depth), 6))
+    except (TypeError, ValueError):
+        n = 0
+    return f"depth-{n}"
+
+
+_SECTIONS = {
+    ("members", "queues"): "queues",
+    ("members", "import_upload"): "import",
+    ("core", "audit_list"): "audit",
+}
+_SELF_SERVICE = {
+    "me",
+    "my_reveal",
+    "my_household",
+    "my_family_remove",
+    "my_requests",
+    "my_join_cancel",
+    "my_transfer_cancel",
+    "my_transfer",
+    "join",
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context: template.Context) -> str:
+    """Which top-level nav entry the current page belongs to (for aria-current)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    namespace, name = match.namespace, match.url_name
+    if (namespace, name) in _SECTIONS:
+        return _SECTIONS[(namespace, name)]
+    if namespace == "members":
+        if name in _SELF_SERVICE:
+            return "me"
+        return "import" if (name or "").startswith("import") or "roster" in match.route else "members"
+    if namespace == "orgs":
+        return "orgs"
+    return namespace or ""
+
+
+@register.simple_tag
+def audit_object_types() -> list[tuple[str, str]]:
+    """The object types an auditor can filter by, with Chinese labels."""
+    return list(OBJECT_TYPE_LABELS.items())

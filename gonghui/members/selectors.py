@@ -1,0 +1,265 @@
+"""Reads of members, households, requests and history — always through the scoping helpers.
+
+The member search is written to stay on indexes at a million rows: exact lookups (blind index of the
+ID number, mobile), prefix matches on `name` / `name_initials` (varchar_pattern_ops indexes), the
+union subtree as `org__path__startswith` (prefix index on Org.path) and keyset pagination by id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from gonghui.accounts.scope import Action, members_for, orgs_for, scope_for
+from gonghui.core.identity import clean_id_number
+from gonghui.core.models import AuditEvent
+from gonghui.core.text import tidy, tidy_name
+from gonghui.orgs.models import MEMBER_HOLDING_KINDS, Org, OrgStatus
+
+from .choices import MemberStatus, RequestState
+from .models import FamilyMember, Household, JoinRequest, Member, MembershipEvent, TransferRequest
+from .services.identity import id_hmac
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_MOBILE_RE = re.compile(r"^1\d{10}$")
+_INITIALS_RE = re.compile(r"^[a-z]{1,20}$")
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    org: Org | None = None  # a union subtree, already reached through the scope
+    status: str = ""
+    sex: str = ""
+    ethnicity: str = ""
+    migrant: bool | None = None
+    new_employment: bool | None = None
+
+
+@dataclass
+class MemberPage:
+    members: list[Member]
+    next_after: int | None
+    kind: str = ""  # how `q` was read: name / initials / id_number / mobile / ""
+    error: str = ""
+    filters: MemberFilters = field(default_factory=MemberFilters)
+
+
+def classify_query(q: str) -> tuple[str, str]:
+    """What a search box value is: ('id_number', hmac) / ('mobile', digits) / ('initials', letters) /
+    ('name', prefix) / ('', '') for empty, or ('error', message) for something we cannot search by."""
+    text = tidy(q)
+    if not text:
+        return "", ""
+    compact = clean_id_number(text)
+    if _ID_RE.match(compact):
+        return "id_number", id_hmac(compact)
+    digits = re.sub(r"[\s\-]", "", compact).removeprefix("+86")
+    if digits.isdigit():
+        if _MOBILE_RE.match(digits):
+            return "mobile", digits
+        return "error", "请输入完整的18位身份证号或11位手机号码"
+    lowered = compact.lower()
+    if _INITIALS_RE.match(lowered):
+        return "initials", lowered
+    name = tidy_name(text)
+    if len(name) > 50:
+        return "error", "姓名太长"
+    return "name", name
+
+
+def member_search(
+    *,
+    user: Any,
+    q: str = "",
+    filters: MemberFilters | None = None,
+    after_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> MemberPage:
+    """One page of members in the user's scope, ordered by id, starting after `after_id`."""
+    filters = filters or MemberFilters()
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    kind, value = classify_query(q)
+    if kind == "error":
+        return MemberPage(members=[], next_after=None, kind=kind, error=value, filters=filters)
+    qs = members_for(user, Action.VIEW)
+    if kind == "id_number":
+        qs = qs.filter(id_hmac=value)
+    elif kind == "mobile":
+        qs = qs.filter(mobile=value)
+    elif kind == "initials":
+        qs = qs.filter(name_initials__startswith=value)
+    elif kind == "name":
+        qs = qs.filter(name__startswith=value)
+    qs = _apply_filters(qs, filters)
+    if after_id is not None:
+        qs = qs.filter(id__gt=after_id)
+    rows = list(qs.select_related("org").order_by("id")[: limit + 1])
+    next_after = rows[limit - 1].pk if len(rows) > limit else None
+    return MemberPage(members=rows[:limit], next_after=next_after, kind=kind, filters=filters)
+
+
+def _apply_filters(qs: QuerySet[Member], f: MemberFilters) -> QuerySet[Member]:
+    if f.org is not None:
+        qs = qs.filter(org__path__startswith=f.org.path)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.sex:
+        qs = qs.filter(sex=f.sex)
+    if f.ethnicity:
+        qs = qs.filter(ethnicity=f.ethnicity)
+    if f.migrant is not None:
+        qs = qs.filter(is_migrant_worker=f.migrant)
+    if f.new_employment is not None:
+        qs = qs.filter(is_new_employment=f.new_employment)
+    return qs
+
+
+def filter_orgs(*, user: Any) -> QuerySet[Org]:
+    """Unions a user may filter the member list by (their subtree, tree order)."""
+    return orgs_for(user, Action.VIEW).filter(status=OrgStatus.ACTIVE).order_by("path")
+
+
+# --- one member ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberHistory:
+    events: list[MembershipEvent]
+    audit: list[AuditEvent]
+
+
+def member_history(*, member: Member, limit: int = 200) -> MemberHistory:
+    """Membership events and the audit trail of one member (the caller has reached it through scope)."""
+    events = list(
+        MembershipEvent.objects.filter(member=member)
+        .select_related("from_org", "to_org", "actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    audit = list(
+        AuditEvent.objects.filter(object_type="members.member", object_id=str(member.pk)).order_by("-id")[:limit]
+    )
+    return MemberHistory(events=events, audit=audit)
+
+
+def household_of(member: Member) -> Household | None:
+    return Household.objects.filter(head=member).first()
+
+
+def family_of(household: Household | None) -> list[FamilyMember]:
+    if household is None:
+        return []
+    return list(household.family.select_related("member").order_by("id"))
+
+
+def get_family_member(*, household: Household | None, pk: Any) -> FamilyMember | None:
+    if household is None:
+        return None
+    try:
+        return household.family.select_related("household__head__org").get(pk=int(pk))
+    except (FamilyMember.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+# --- queues for cadres --------------------------------------------------------------------------
+
+
+def join_queue(*, user: Any) -> QuerySet[JoinRequest]:
+    """Pending join requests to unions where the user may approve."""
+    q = scope_for(user).org_q(Action.APPROVE, prefix="org__")
+    return JoinRequest.objects.filter(q, state=RequestState.PENDING).select_related("org", "user").order_by("id")
+
+
+def transfer_queue(*, user: Any) -> QuerySet[TransferRequest]:
+    """Transfers waiting on the user: release (sending side) or accept (receiving side)."""
+    scope = scope_for(user)
+    q = (scope.org_q(Action.APPROVE, prefix="from_org__") & Q(state=RequestState.PENDING)) | (
+        scope.org_q(Action.APPROVE, prefix="to_org__") & Q(state=RequestState.RELEASED)
+    )
+    return TransferRequest.objects.filter(q).select_related("member", "from_org", "to_org").order_by("id")
+
+
+def get_join_request_for_approver(*, user: Any, pk: Any) -> JoinRequest | None:
+    q = scope_for(user).org_q(Action.APPROVE, prefix="org__")
+    try:
+        return JoinRequest.objects.select_related("org").get(q, pk=int(pk))
+    except (JoinRequest.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def get_transfer_for_approver(*, user: Any, pk: Any) -> TransferRequest | None:
+    scope = scope_for(user)
+    q = scope.org_q(Action.APPROVE, prefix="from_org__") | scope.org_q(Action.APPROVE, prefix="to_org__")
+    try:
+        return TransferRequest.objects.select_related("member", "from_org", "to_org").get(q, pk=int(pk))
+    except (TransferRequest.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+# --- self-service -------------------------------------------------------------------------------
+
+
+def joinable_orgs(*, q: str, limit: int = 20) -> list[Org]:
+    """Active grassroots unions (and groups) a worker may apply to, found by part of the name or the code.
+
+    The names of unions are not personal data: anyone choosing where to join sees them.
+    """
+    text = tidy(q)
+    if not text:
+        return []
+    qs = Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS, status=OrgStatus.ACTIVE)
+    qs = qs.filter(Q(name__icontains=text[:60]) | Q(code=text[:32]))
+    return list(qs.select_related("parent").order_by("name", "id")[:limit])
+
+
+def joinable_org_by_code(code: str) -> Org | None:
+    return Org.objects.filter(code=tidy(code)[:32], kind__in=MEMBER_HOLDING_KINDS, status=OrgStatus.ACTIVE).first()
+
+
+def my_join_requests(*, user: Any) -> list[JoinRequest]:
+    return list(JoinRequest.objects.filter(user=user).select_related("org").order_by("-id")[:50])
+
+
+def my_transfer_requests(*, user: Any) -> list[TransferRequest]:
+    if not getattr(user, "member_id", None):
+        return []
+    return list(
+        TransferRequest.objects.filter(member_id=user.member_id)
+        .select_related("from_org", "to_org")
+        .order_by("-id")[:50]
+    )
+
+
+def get_my_join_request(*, user: Any, pk: Any) -> JoinRequest | None:
+    try:
+        return JoinRequest.objects.get(user=user, pk=int(pk))
+    except (JoinRequest.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def get_my_transfer_request(*, user: Any, pk: Any) -> TransferRequest | None:
+    try:
+        return TransferRequest.objects.get(Q(member_id=user.member_id) | Q(requested_by=user), pk=int(pk))
+    except (TransferRequest.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+# --- org tree figures ---------------------------------------------------------------------------
+
+
+def active_member_counts(*, org_ids: list[int]) -> dict[int, int]:
+    """Active members per org (direct, not subtree) for the given orgs: one GROUP BY."""
+    if not org_ids:
+        return {}
+    rows = (
+        Member.objects.filter(org_id__in=org_ids, status=MemberStatus.ACTIVE)
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+    )
+    return dict(rows)
