@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.contrib.auth.password_validation import MinimumLengthValidator as _DjangoMinimumLengthValidator
 from django.core.exceptions import ValidationError
 
 
@@ -15,3 +16,13 @@ class MixedCharactersValidator:
 
     def get_help_text(self) -> str:
         return "密码须同时包含字母和数字。"
+
+
+class MinimumLengthValidator(_DjangoMinimumLengthValidator):
+    """Django's rule with a Chinese message (Django 5.2's zh-hans catalogue lacks this sentence)."""
+
+    def get_error_message(self) -> str:
+        return f"密码太短，至少需要{self.min_length}个字符"
+
+    def get_help_text(self) -> str:
+        return f"密码至少需要{self.min_length}个字符。"
