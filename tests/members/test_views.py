@@ -398,7 +398,8 @@ def test_my_page_shows_masked_id_and_updates_mobile(client, world):
 def test_my_household_add_and_remove(client, world):
     c = _client(client, world.worker)
     resp = c.post(
-        reverse("members:my_household"), {"form": "family", "fm-name": "木小花", "fm-relation": "child", "fm-school": ""}
+        reverse("members:my_household"),
+        {"form": "family", "fm-name": "木小花", "fm-relation": "child", "fm-school": ""},
     )
     assert resp.status_code == 302
     person = FamilyMember.objects.get(name="木小花")
