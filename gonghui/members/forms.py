@@ -27,7 +27,7 @@ class MemberSearchForm(forms.Form):
         required=False,
         max_length=60,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "姓名、拼音首字母、身份证号或手机号码", "autocomplete": "off"}
+            attrs={"type": "search", "placeholder": "姓名、拼音首字母或号码", "autocomplete": "off"}
         ),
     )
     org = forms.ChoiceField(label="所在工会（含下级）", required=False)

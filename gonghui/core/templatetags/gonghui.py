@@ -6,6 +6,7 @@ Presentation only — no queries, no business rules.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -58,6 +59,17 @@ def yuan(value: Any) -> str:
     except ArithmeticError:
         return str(value)
     return f"{amount:,} 元"
+
+
+@register.filter
+def amount(value: Any) -> str:
+    """1,234.50 (Decimal, two places, thousands grouped)."""
+    if value in (None, ""):
+        return ""
+    try:
+        return f"{Decimal(str(value)).quantize(Decimal('0.01')):,}"
+    except ArithmeticError:
+        return str(value)
 
 
 @register.filter
@@ -138,44 +150,68 @@ _EXTRA_LABELS = {
 }
 
 
-def _field_label(object_type: str, name: str) -> str:
-    if name in _EXTRA_LABELS:
-        return _EXTRA_LABELS[name]
+# Bookkeeping columns that say nothing to a reader of the audit trail.
+_HIDDEN_KEYS = {"id", "version", "created_at", "updated_at", "name_initials", "path", "depth"}
+
+
+def _model_field(object_type: str, name: str) -> Any:
     try:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
-        return name
+        return None
     lookup = name[:-3] if name.endswith("_id") else name
     try:
-        return str(model._meta.get_field(lookup).verbose_name)
+        return model._meta.get_field(lookup)
     except FieldDoesNotExist:
-        return name
+        return None
 
 
-def _show(value: Any) -> str:
+def _field_label(object_type: str, name: str) -> str:
+    if name in _EXTRA_LABELS:
+        return _EXTRA_LABELS[name]
+    field = _model_field(object_type, name)
+    return str(getattr(field, "verbose_name", name)) if field is not None else name
+
+
+def _show(object_type: str, name: str, value: Any) -> str:
     if value is None or value == "":
         return "（空）"
     if value is True:
         return "是"
     if value is False:
         return "否"
-    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
-        return cn_date(value)
+    field = _model_field(object_type, name)
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if choices and value in choices:
+        return str(choices[value])
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        if len(value) == 10:
+            return cn_date(value)
+        try:
+            return cn_datetime(dt.datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
 @register.filter
-def audit_changes(event: Any) -> list[dict[str, str]]:
-    """Rows of (field, before, after) for an audit event, field names in Chinese."""
+def audit_changes(event: Any) -> list[dict[str, Any]]:
+    """Rows of (field, before, after) for an audit event: Chinese field names, choice labels, dates."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     rows = []
-    for key in list(dict.fromkeys([*before.keys(), *after.keys()])):
+    for key in dict.fromkeys([*before.keys(), *after.keys()]):
+        if key in _HIDDEN_KEYS:
+            continue
         rows.append(
             {
                 "field": _field_label(event.object_type, key),
-                "before": _show(before.get(key)) if key in before else "",
-                "after": _show(after.get(key)) if key in after else "",
+                "before": _show(event.object_type, key, before.get(key)) if key in before else "",
+                "after": _show(event.object_type, key, after.get(key)) if key in after else "",
+                "before_empty": key not in before or before.get(key) in (None, ""),
+                "after_empty": key not in after or after.get(key) in (None, ""),
             }
         )
     return rows
