@@ -60,7 +60,9 @@ class SessionAuth(APIKeyCookie):
         from django.conf import settings
 
         self.param_name = settings.SESSION_COOKIE_NAME
-        super().__init__(csrf=False)  # checked below, only once we know who is calling
+        # csrf=True tells the docs page to send the CSRF token; the check itself is in `authenticate`,
+        # once we know a logged-in user is calling (an anonymous call answers 401, not 403).
+        super().__init__(csrf=True)
 
     def _get_key(self, request: HttpRequest) -> str | None:
         return request.COOKIES.get(self.param_name)
