@@ -358,3 +358,13 @@ def test_openapi_and_docs_are_served_locally(client):
 def test_json_is_utf8(world):
     r = Api(world.cadre_a).get(f"/api/orgs/{world.union_a.code}")
     assert "古城区某酒店工会".encode() in r.content
+
+
+def test_org_actions_refuse_a_stale_version(world):
+    api = Api(world.county_cadre_a)
+    org = api.post(f"/api/orgs/{world.county_a.code}/children", {"name": "待撤销工会", "kind": "grassroots"}).json()
+    r = api.post(f"/api/orgs/{org['code']}/close", {"reason": "企业注销", "version": org["version"] + 1})
+    assert r.status_code == 409 and r.json()["field"] == "version"
+    assert Org.objects.get(code=org["code"]).status == OrgStatus.ACTIVE
+    r = api.post(f"/api/orgs/{org['code']}/close", {"reason": "企业注销", "version": org["version"]})
+    assert r.status_code == 200 and r.json()["status"] == "closed"

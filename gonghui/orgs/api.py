@@ -77,14 +77,23 @@ class OrgUpdateIn(OrgFieldsIn):
 
 class OrgMoveIn(Schema):
     parent_code: str = Field(..., min_length=1, max_length=32)
+    version: int | None = Field(
+        None, ge=1, le=MAX_VERSION, description="可选：读取时的 version，已被他人修改时返回 409"
+    )
 
 
 class OrgMergeIn(Schema):
     target_code: str = Field(..., min_length=1, max_length=32, description="并入的工会")
+    version: int | None = Field(
+        None, ge=1, le=MAX_VERSION, description="可选：读取时的 version，已被他人修改时返回 409"
+    )
 
 
 class OrgCloseIn(Schema):
     reason: str = Field(..., min_length=1, max_length=200)
+    version: int | None = Field(
+        None, ge=1, le=MAX_VERSION, description="可选：读取时的 version，已被他人修改时返回 409"
+    )
 
 
 class OrgListFilters(Schema):
@@ -183,7 +192,9 @@ def org_update(request: HttpRequest, code: OrgCode, payload: OrgUpdateIn) -> Org
 def org_move(request: HttpRequest, code: OrgCode, payload: OrgMoveIn) -> OrgOut:
     org = get_org_for_user(caller(request), Action.MANAGE_ORGS, code=tidy(code))
     parent = get_org_for_user(caller(request), Action.MANAGE_ORGS, code=tidy(payload.parent_code))
-    return org_out(_reload(services.org_move(org=org, new_parent=parent, actor=caller(request))))
+    return org_out(
+        _reload(services.org_move(org=org, new_parent=parent, version=payload.version, actor=caller(request)))
+    )
 
 
 @router.post(
@@ -195,10 +206,14 @@ def org_move(request: HttpRequest, code: OrgCode, payload: OrgMoveIn) -> OrgOut:
 def org_merge(request: HttpRequest, code: OrgCode, payload: OrgMergeIn) -> OrgOut:
     source = get_org_for_user(caller(request), Action.MANAGE_ORGS, code=tidy(code))
     target = get_org_for_user(caller(request), Action.MANAGE_ORGS, code=tidy(payload.target_code))
-    return org_out(_reload(services.org_merge(source=source, target=target, actor=caller(request))))
+    return org_out(
+        _reload(services.org_merge(source=source, target=target, version=payload.version, actor=caller(request)))
+    )
 
 
 @router.post("/{code}/close", response={200: OrgOut, **WRITE_ERRORS}, summary="撤销组织", operation_id="org_close")
 def org_close(request: HttpRequest, code: OrgCode, payload: OrgCloseIn) -> OrgOut:
     org = get_org_for_user(caller(request), Action.MANAGE_ORGS, code=tidy(code))
-    return org_out(_reload(services.org_close(org=org, reason=payload.reason, actor=caller(request))))
+    return org_out(
+        _reload(services.org_close(org=org, reason=payload.reason, version=payload.version, actor=caller(request)))
+    )
