@@ -205,6 +205,8 @@ def audit_changes(event: Any) -> list[dict[str, Any]]:
     for key in dict.fromkeys([*before.keys(), *after.keys()]):
         if key in _HIDDEN_KEYS:
             continue
+        if not before and after.get(key) in (None, "", False):
+            continue  # a newly created record: leave out the fields left empty
         rows.append(
             {
                 "field": _field_label(event.object_type, key),
