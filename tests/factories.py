@@ -19,15 +19,19 @@ _mobiles = itertools.count(13800000000)
 
 
 def make_id_number(
-    region: str = "530702", birth: dt.date = dt.date(1990, 1, 1), sex: str = "M", serial: int | None = None
+    region: str = "530702", birth: dt.date | None = None, sex: str = "M", serial: int | None = None
 ) -> str:
     """A valid synthetic 公民身份号码 (GB 11643): the 17th digit is odd for men, even for women.
 
-    Without `serial` a counter picks the next free number; tests that pass their own serial use
-    900_000 and up so they never meet a counter-made number.
+    Without `serial` a counter picks the next free number, born from 1960 on (500 numbers per day and
+    sex); a caller's own serial keeps its birth date (default 1990-01-01), so the two never meet.
     """
-    seq = serial if serial is not None else next(_serial)
-    birth = birth + dt.timedelta(days=seq // 500)  # 500 numbers per day and sex before the date moves
+    if serial is None:
+        seq = next(_serial)
+        birth = (birth or dt.date(1960, 1, 1)) + dt.timedelta(days=seq // 500)
+    else:
+        seq = serial
+        birth = birth or dt.date(1990, 1, 1)
     order = (seq % 500) * 2 + (1 if sex == "M" else 0)
     body = f"{region}{birth:%Y%m%d}{order:03d}"
     return body + id_check_digit(body)
