@@ -153,12 +153,18 @@ def build_demo(*, members: int, seed: int, progress: Any = None) -> dict[str, in
     demo_plan, demo_union, _ = next(u for u in unions if u[0].industry == "tourism" and u[0].county.code == "530702")
     demo_county = counties[demo_plan.county.code]
     worker = d.make_worker(rng, ids, demo_plan, today)
+    demo_profile: dict[str, Any] = {
+        **worker.profile,
+        "name": DEMO_LOGINS[0][1],
+        "ethnicity": "纳西族",
+        "mobile": DEMO_LOGINS[0][0],
+    }
     demo_member = member_create(
         org=demo_union,
         id_number=worker.id_number,
         actor=None,
         event_kind=EventKind.JOINED,
-        **{**worker.profile, "name": DEMO_LOGINS[0][1], "ethnicity": "纳西族", "mobile": DEMO_LOGINS[0][0]},
+        **demo_profile,
     )
 
     # Members, in batches. Every tenth-or-so person of working age heads a household (at most 20,000).
