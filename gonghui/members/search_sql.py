@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -57,7 +58,10 @@ def first_ids_per_union(
         params.append(value)
     # The unions come from the caller's scoped queryset, compiled by the ORM, so the scope rules live
     # in one place (gonghui.accounts.scope) and not again in this SQL.
-    unions_sql, unions_params = unions.values("id").query.sql_with_params()
+    try:
+        unions_sql, unions_params = unions.values("id").query.sql_with_params()
+    except EmptyResultSet:  # a scope with no subtree (a worker who only sees their own record)
+        return []
     # Only fixed fragments and whitelisted column names are formatted in; every value is a parameter.
     sql = f"""
         SELECT c.id
