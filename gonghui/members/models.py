@@ -189,3 +189,65 @@ class TransferRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.name}: {self.from_org.name} → {self.to_org.name}"
+
+
+class ImportJobState(models.TextChoices):
+    UPLOADED = "uploaded", "已上传"
+    VALIDATING = "validating", "正在检查"
+    VALIDATED = "validated", "检查通过，待确认"
+    FAILED = "failed", "未通过"
+    IMPORTING = "importing", "正在导入"
+    DONE = "done", "已导入"
+
+
+class ImportJob(models.Model):
+    """A roster file uploaded from the web: checked, shown, confirmed, imported (as a background job).
+
+    The uploaded file sits under settings.UPLOAD_DIR only while the job needs it; it holds ID numbers in
+    clear, so it is deleted as soon as the job is done or has failed."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name="导入到", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_name = models.CharField("文件名", max_length=200)
+    stored_path = models.CharField(max_length=300, blank=True)  # relative to settings.UPLOAD_DIR
+    file_size = models.PositiveBigIntegerField("文件大小", default=0)
+    state = models.CharField("状态", max_length=12, choices=ImportJobState.choices, default=ImportJobState.UPLOADED)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    valid_rows = models.PositiveIntegerField("无问题的行数", default=0)
+    accepted = models.PositiveIntegerField("已导入人数", default=0)
+    errors = models.JSONField("问题", default=list, blank=True)  # [{"row", "column", "message"}]
+    errors_omitted = models.PositiveIntegerField(default=0)
+    failure = models.CharField("失败原因", max_length=300, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "名册导入"
+        verbose_name_plural = "名册导入"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["actor", "-created_at"], name="importjob_actor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.org.name}（{self.get_state_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.state in (ImportJobState.DONE, ImportJobState.VALIDATED, ImportJobState.FAILED):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def running(self) -> bool:
+        return self.state in (ImportJobState.UPLOADED, ImportJobState.VALIDATING, ImportJobState.IMPORTING)

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import views, views_import
 
 app_name = "members"
 urlpatterns = [
@@ -28,6 +28,6 @@ urlpatterns = [
     path("join/", views.join, name="join"),
     path("join/orgs/", views.org_search, name="org_search"),
     # roster import (pages of their own live in gonghui/members/import_urls.py)
-    path("import/", views.import_upload, name="import_upload"),
-    # path("roster/", include("gonghui.members.import_urls")),
+    path("import/", views_import.upload, name="import_upload"),
+    path("roster/", include("gonghui.members.import_urls")),
 ]

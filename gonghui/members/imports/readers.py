@@ -157,6 +157,6 @@ def _iter_sheet(roster: RosterFile) -> Iterator[tuple[int, list[Cell]]]:
             for index, row in enumerate(rows):
                 if offset is None:
                     offset = 0 if start is None or start[0] == 0 or not any(c != "" for c in row) else start[0]
-                yield index + offset + 1, row
+                yield index + offset + 1, row  # type: ignore[misc]
         except CalamineError:
             raise ImportFileError(_damaged(roster.kind)) from None

@@ -132,21 +132,37 @@ def flag_value(value: object) -> bool:
     raise DomainError(f"只能填写“是”或“否”，实际为“{text[:10]}”")
 
 
-def date_value(value: object) -> dt.date | str | None:
-    """A real date cell stays a date; 20161212 typed as a number becomes text for parse_date."""
+def date_value(value: object) -> dt.date | None:
+    """A real date cell stays a date; 2016年12月12日, 2016/12/12, 20161212 (text or number) are parsed."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer() and 10_000_000 <= value <= 99_999_999:
-            return str(int(value))
+            return parse_date(str(int(value)))
         raise DomainError(f"无法识别的日期“{cell_text(value)}”，请写成 2016-12-12 或 2016年12月12日")
-    text = cell_text(value)
-    if not tidy(text):
-        return None
-    parse_date(text)  # raises ValueError with the Chinese reason
-    return text
+    return parse_date(cell_text(value))  # None when blank; ValueError with the Chinese reason
+
+
+def _convert(field: str, value: object) -> object:
+    """A cell turned into what `clean_profile` takes for this field."""
+    if field in FLAG_COLUMNS:
+        return flag_value(value)
+    if field == "joined_on":
+        return date_value(value)
+    if field == "education":
+        text = tidy(cell_text(value))
+        return EDUCATION_WORDS.get(text, text)
+    if field == "political_status":
+        text = tidy(cell_text(value))
+        return POLITICAL_WORDS.get(text, text)
+    return cell_text(value)
+
+
+# Columns whose values repeat down a roster: each distinct cell is cleaned once per file.
+CACHED_COLUMNS = frozenset(PROFILE_COLUMNS) - {"name", "mobile"}
+_CACHE_LIMIT = 5000  # distinct values kept per column
 
 
 class RowNormaliser:
@@ -154,8 +170,12 @@ class RowNormaliser:
 
     def __init__(self, header: HeaderMap) -> None:
         self.header = header
-        self.columns = [(f, i) for f, i in header.index.items()]
-        self.width = max(header.index.values(), default=-1) + 1
+        self.columns = list(header.index.items())
+        self.profile_columns = [(f, i) for f, i in self.columns if f in PROFILE_COLUMNS]
+        self.id_index = header.index.get("id_number")
+        self.sex_index = header.index.get("sex")
+        self.has_name = "name" in header.index
+        self._cache: dict[str, dict[object, tuple[bool, Any]]] = {f: {} for f in CACHED_COLUMNS}
 
     def is_blank(self, cells: Sequence[object]) -> bool:
         """Blank when every roster column is empty (a pre-numbered 序号 column alone does not count)."""
@@ -167,65 +187,74 @@ class RowNormaliser:
                     return False
         return True
 
+    def _clean_one(self, field: str, value: object) -> tuple[bool, Any]:
+        """(True, cleaned value) or (False, (field, Chinese reason)), by the same rules as a form."""
+        try:
+            converted = _convert(field, value)
+            return True, clean_profile({field: converted})[field]
+        except DomainError as exc:
+            return False, (exc.field or field, exc.message)
+        except ValueError as exc:
+            return False, (field, str(exc))
+
+    def _cached(self, field: str, value: object) -> tuple[bool, Any]:
+        cache = self._cache[field]
+        key = (type(value), value)
+        hit = cache.get(key)
+        if hit is None:
+            hit = self._clean_one(field, value)
+            if len(cache) < _CACHE_LIMIT:
+                cache[key] = hit
+        return hit
+
     def normalise(self, row: int, cells: Sequence[object]) -> tuple[CleanRow | None, list[RowError]]:
         header = self.header
         n = len(cells)
-        raw: dict[str, object] = {f: (cells[i] if i < n else "") for f, i in self.columns}
         errors: list[RowError] = []
-
-        def fail(field: str, message: str) -> None:
-            errors.append(RowError(row, header.label(field), message))
-
-        data: dict[str, Any] = {}
-        for field in PROFILE_COLUMNS:
-            if field not in raw:
-                continue
-            value = raw[field]
-            try:
-                if field in FLAG_COLUMNS:
-                    data[field] = flag_value(value)
-                elif field == "joined_on":
-                    data[field] = date_value(value)
-                elif field == "education":
-                    text = tidy(cell_text(value))
-                    data[field] = EDUCATION_WORDS.get(text, text)
-                elif field == "political_status":
-                    text = tidy(cell_text(value))
-                    data[field] = POLITICAL_WORDS.get(text, text)
-                else:
-                    data[field] = cell_text(value)
-            except (DomainError, ValueError) as exc:
-                fail(field, str(exc))
-        data.setdefault("name", "")
         profile: dict[str, Any] = {}
+        personal: dict[str, Any] = {}
+        for field, i in self.profile_columns:
+            value = cells[i] if i < n else ""
+            if field in CACHED_COLUMNS:
+                ok, out = self._cached(field, value)
+                if ok:
+                    profile[field] = out
+                else:
+                    errors.append(RowError(row, header.label(out[0]), out[1]))
+            else:
+                personal[field] = cell_text(value)
+        if not self.has_name:
+            personal["name"] = ""
         try:
-            profile = clean_profile(data)
+            profile.update(clean_profile(personal))
         except DomainError:
-            # Say everything that is wrong with the row, not only the first thing.
-            for field, value in data.items():
-                try:
-                    profile.update(clean_profile({field: value}))
-                except DomainError as exc:
-                    fail(exc.field or field, exc.message)
+            for field, value in personal.items():  # say everything that is wrong, not only the first thing
+                ok, out = self._clean_one(field, value)
+                if ok:
+                    profile[field] = out
+                else:
+                    errors.append(RowError(row, header.label(out[0]), out[1]))
 
-        id_cell = raw.get("id_number", "")
+        id_cell = cells[self.id_index] if self.id_index is not None and self.id_index < n else ""
         sealed: SealedId | None = None
         if isinstance(id_cell, (int, float)) and not isinstance(id_cell, bool):
-            fail("id_number", NUMBER_ID_MESSAGE)
+            errors.append(RowError(row, header.label("id_number"), NUMBER_ID_MESSAGE))
         else:
             number = id_text(id_cell)
-            sex = tidy(cell_text(raw.get("sex", "")))
+            sex_cell = cells[self.sex_index] if self.sex_index is not None and self.sex_index < n else ""
+            sex = tidy(cell_text(sex_cell)) if sex_cell else ""
             try:
                 sealed = seal_id_number(number, declared_sex=sex or None)
             except DomainError as exc:
                 message = exc.message
                 if exc.field == "id_number" and re.fullmatch(r"\d{15}0{3}", number):
                     message += "（末三位为000，可能是身份证号曾被存成数字后丢失了后几位）"
-                fail(exc.field if exc.field in ("sex", "id_number") else "id_number", message)
+                field = exc.field if exc.field in ("sex", "id_number") else "id_number"
+                errors.append(RowError(row, header.label(field), message))
         if sealed is not None:
             joined = profile.get("joined_on")
             if joined is not None and joined < sealed.info.birth_date:
-                fail("joined_on", "入会时间早于身份证号中的出生日期")
+                errors.append(RowError(row, header.label("joined_on"), "入会时间早于身份证号中的出生日期"))
         if errors or sealed is None:
             return None, errors
         return CleanRow(row=row, sealed=sealed, profile=profile), []

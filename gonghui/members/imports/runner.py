@@ -11,11 +11,14 @@ that one integer per row (~100 bytes).
 
 from __future__ import annotations
 
+import contextvars
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
@@ -38,7 +41,6 @@ from .result import ImportResult, RowError
 from .rows import CleanRow, RowNormaliser
 
 BATCH_SIZE = 2000
-PROGRESS_EVERY = 2000
 
 Progress = Callable[[int, int], None]
 
@@ -144,6 +146,127 @@ def _find_header(rows: Iterator[tuple[int, list[Cell]]], result: ImportResult) -
     return None
 
 
+class _BatchWriter:
+    """Checks each batch against the platform, then writes it while the file is still clean.
+
+    On PostgreSQL this runs in a second thread that shares the import's connection (and so its
+    transaction): the main thread keeps parsing and validating rows (Python, holding the GIL) while this
+    one mostly waits for the server to check and store the previous batch. Nothing else may use the
+    connection meanwhile; the main thread does not touch the database until `close()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        org: Org,
+        actor: Any,
+        result: ImportResult,
+        write: bool,
+        id_label: str,
+        progress: Progress | None,
+        total: int,
+        threaded: bool,
+    ) -> None:
+        self.org = org
+        self.actor = actor
+        self.result = result
+        self.write = write
+        self.id_label = id_label
+        self.progress = progress
+        self.total = total
+        self.lock = threading.Lock()
+        self.failed = threading.Event()  # some row is bad: keep checking, stop writing
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[tuple[list[CleanRow], int] | None] | None = None
+        self.thread: threading.Thread | None = None
+        if threaded:
+            self.queue = queue.Queue(maxsize=2)  # at most two batches wait: memory stays flat
+            self.conn = connections[DEFAULT_DB_ALIAS]
+            self.conn.inc_thread_sharing()
+            context = contextvars.copy_context()  # the request's IP for the audit trail
+            self.thread = threading.Thread(target=context.run, args=(self._loop,), name="roster-import", daemon=True)
+            self.thread.start()
+
+    def add_error(self, error: RowError) -> None:
+        self.failed.set()
+        with self.lock:
+            self.result.add(error)
+
+    def submit(self, batch: list[CleanRow], upto_row: int) -> None:
+        if self.queue is None:
+            self._handle(batch, upto_row)
+            return
+        if self.error is not None:
+            raise self.error
+        self.queue.put((batch, upto_row))
+
+    def close(self) -> None:
+        if self.queue is not None and self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.conn.dec_thread_sharing()
+            self.queue = None
+        if self.error is not None:
+            raise self.error
+
+    def _loop(self) -> None:
+        assert self.queue is not None
+        connections[DEFAULT_DB_ALIAS] = self.conn
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is not None:
+                continue  # drain what the main thread still sends
+            try:
+                self._handle(*item)
+            except BaseException as exc:
+                self.error = exc
+
+    def _handle(self, batch: list[CleanRow], upto_row: int) -> None:
+        hits = _registered([r.sealed.hmac for r in batch])
+        clean: list[CleanRow] = []
+        for r in batch:
+            existing = hits.get(r.sealed.hmac)
+            if existing is not None:
+                self.add_error(RowError(r.row, self.id_label, duplicate_message(existing, self.actor)))
+            else:
+                clean.append(r)
+        with self.lock:
+            self.result.valid_rows += len(clean)
+        if self.write and clean and not self.failed.is_set():
+            members_bulk_insert(
+                rows=(NewMember(org_id=self.org.pk, sealed=r.sealed, profile=r.profile) for r in clean),
+                actor=self.actor,
+                event_kind=EventKind.IMPORTED,
+                batch_size=BATCH_SIZE,
+                audit_action="member.import_batch",
+                audit_label=f"名册导入 {len(clean)}名会员",
+            )
+        if self.progress is not None and self.queue is not None:  # inline, the scan loop reports progress
+            self.progress(upto_row, max(self.total, upto_row))
+
+
+def _registered(hmacs: list[str]) -> dict[str, Member]:
+    """Members already on the platform among these blind indexes: one query per batch (ANY of an array
+    binds one parameter instead of 2,000), then model instances only for the rare hits."""
+    table = Member._meta.db_table
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        if cursor.db.vendor == "postgresql":
+            cursor.execute(f"SELECT id_hmac FROM {table} WHERE id_hmac = ANY(%s)", [hmacs])  # noqa: S608
+            found = [row[0] for row in cursor.fetchall()]
+        else:
+            found = list(Member.objects.filter(id_hmac__in=hmacs).values_list("id_hmac", flat=True))
+    if not found:
+        return {}
+    return {
+        m.id_hmac: m
+        for m in Member.objects.filter(id_hmac__in=found)
+        .select_related("org")
+        .only("id_hmac", "status", "org__name", "org__path")
+    }
+
+
 def _scan(
     roster: RosterFile,
     *,
@@ -160,65 +283,54 @@ def _scan(
         return
     normaliser = RowNormaliser(header)
     id_label = header.label("id_number")
-    seen: dict[int, int] = {}  # head of the blind index → first row holding it
+    threaded = write and connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+    writer = _BatchWriter(
+        org=org,
+        actor=actor,
+        result=result,
+        write=write,
+        id_label=id_label,
+        progress=progress,
+        total=total,
+        threaded=threaded,
+    )
+    seen: dict[int, int] = {}  # head of the blind index (64 bits) → first row holding it
     batch: list[CleanRow] = []
-    processed = header.row
-
-    def flush() -> None:
-        hits = {
-            m.id_hmac: m
-            for m in Member.objects.filter(id_hmac__in=[r.sealed.hmac for r in batch])
-            .select_related("org")
-            .only("id_hmac", "status", "org__name", "org__path")
-        }
-        clean: list[CleanRow] = []
-        for r in batch:
-            existing = hits.get(r.sealed.hmac)
-            if existing is not None:
-                result.add(RowError(r.row, id_label, duplicate_message(existing, actor)))
-            else:
-                clean.append(r)
-        result.valid_rows += len(clean)
-        if write and result.ok and clean:
-            members_bulk_insert(
-                rows=(NewMember(org_id=org.pk, sealed=r.sealed, profile=r.profile) for r in clean),
-                actor=actor,
-                event_kind=EventKind.IMPORTED,
-                batch_size=BATCH_SIZE,
-                audit_action="member.import_batch",
-                audit_label=f"名册导入 {len(clean)}名会员",
-            )
-        batch.clear()
-
-    for row_number, cells in rows:
-        processed = row_number
-        if progress is not None and row_number % PROGRESS_EVERY == 0:
-            progress(row_number, max(total, row_number))
-        if normaliser.is_blank(cells):
-            continue
-        result.data_rows += 1
-        clean_row, errors = normaliser.normalise(row_number, cells)
-        if clean_row is None:
-            for e in errors:
-                result.add(e)
-            continue
-        key = int(clean_row.sealed.hmac[:16], 16)
-        first = seen.setdefault(key, row_number)
-        if first != row_number:
-            result.add(
-                RowError(
-                    row_number,
-                    id_label,
-                    f"身份证号与第{first}行重复：同一人在文件中出现了两次（第{first}行和第{row_number}行），请删去其中一行",
+    last_row = header.row
+    try:
+        for row_number, cells in rows:
+            last_row = row_number
+            if progress is not None and not threaded and row_number % BATCH_SIZE == 0:
+                progress(row_number, max(total, row_number))
+            if normaliser.is_blank(cells):
+                continue
+            result.data_rows += 1
+            clean_row, errors = normaliser.normalise(row_number, cells)
+            if clean_row is None:
+                for e in errors:
+                    writer.add_error(e)
+                continue
+            key = int(clean_row.sealed.hmac[:16], 16)
+            first = seen.setdefault(key, row_number)
+            if first != row_number:
+                writer.add_error(
+                    RowError(
+                        row_number,
+                        id_label,
+                        f"身份证号与第{first}行重复：同一人在文件中出现了两次（第{first}行和第{row_number}行），"
+                        "请删去其中一行",
+                    )
                 )
-            )
-            continue
-        batch.append(clean_row)
-        if len(batch) >= BATCH_SIZE:
-            flush()
-    if batch:
-        flush()
+                continue
+            batch.append(clean_row)
+            if len(batch) >= BATCH_SIZE:
+                writer.submit(batch, row_number)
+                batch = []
+        if batch:
+            writer.submit(batch, last_row)
+    finally:
+        writer.close()
     if result.data_rows == 0 and result.ok:
         result.add(RowError(header.row, "", f"表头（第{header.row}行）下面没有会员数据"))
     if progress is not None:
-        progress(processed, processed)
+        progress(last_row, last_row)

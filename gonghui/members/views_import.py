@@ -1,0 +1,176 @@
+"""Roster import and export pages: upload → check (progress bar) → every problem listed → confirm.
+
+Thin views: parse the request, call the import job services / the exporter, render. A file larger
+than INLINE_MAX_BYTES is checked and imported by the background worker; the job page polls a small
+partial (HTMX) for the progress bar, and because the state lives in the ImportJob row, reloading or
+coming back later shows the same job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gonghui.accounts.scope import Action, get_org_for_user, orgs_for, scope_for
+from gonghui.core.errors import DomainError, NotFound
+from gonghui.orgs.models import MEMBER_HOLDING_KINDS, Org, OrgStatus
+
+from .exports import export_roster_xlsx
+from .imports import jobs
+from .imports.forms import ExportForm, UploadForm, VersionForm
+from .imports.tasks import import_roster, validate_roster
+from .models import ImportJob, ImportJobState
+
+ERRORS_SHOWN = 1000
+
+
+def _import_orgs(user: Any) -> list[Org]:
+    return list(
+        orgs_for(user, Action.IMPORT)
+        .filter(kind__in=MEMBER_HOLDING_KINDS, status=OrgStatus.ACTIVE)
+        .order_by("path")
+        .only("code", "name", "path")
+    )
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    try:
+        return jobs.get_job_for_user(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    orgs = _import_orgs(request.user)
+    if not orgs:
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = get_org_for_user(request.user, Action.IMPORT, code=form.cleaned_data["org"])
+            job = jobs.import_job_create(org=org, upload=form.cleaned_data["file"], actor=request.user)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            form.add_error("file" if exc.field in (None, "file") else "org", exc.message)
+        else:
+            if job.file_size <= jobs.INLINE_MAX_BYTES:
+                jobs.import_job_validate(job_id=job.pk)
+            else:
+                validate_roster.enqueue(job.pk)
+            return redirect("members:import_job", pk=job.pk)
+    recent = list(jobs.jobs_for(request.user).filter(actor_id=request.user.pk)[:10])
+    return render(request, "members/import_upload.html", {"form": form, "recent": recent})
+
+
+def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
+    errors = job.errors if isinstance(job.errors, list) else []
+    return {
+        "job": job,
+        "errors": errors[:ERRORS_SHOWN],
+        "errors_total": len(errors) + job.errors_omitted,
+        "errors_hidden": max(0, len(errors) - ERRORS_SHOWN) + job.errors_omitted,
+        "can_confirm": job.state == ImportJobState.VALIDATED,
+        "states": ImportJobState,
+    }
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    return render(request, "members/import_job.html", _job_context(request, job))
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The HTMX partial the job page polls while the job runs (it stops polling once finished)."""
+    job = _job(request, pk)
+    return render(request, "members/import_job_status.html", _job_context(request, job))
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "页面已过期，请刷新后再确认")
+        return redirect("members:import_job", pk=job.pk)
+    try:
+        job = jobs.import_job_confirm(job=job, version=form.cleaned_data["version"], actor=request.user)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("members:import_job", pk=job.pk)
+    if job.file_size <= jobs.INLINE_MAX_BYTES:
+        job = jobs.import_job_run(job_id=job.pk)
+        if job.state == ImportJobState.DONE:
+            messages.success(request, f"已导入 {job.accepted} 名会员")
+    else:
+        import_roster.enqueue(job.pk)
+    return redirect("members:import_job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            jobs.import_job_cancel(job=job, version=form.cleaned_data["version"], actor=request.user)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.info(request, "已放弃这份名册，上传的文件已删除")
+    return redirect("members:import_upload")
+
+
+def _export_orgs(user: Any) -> list[Org]:
+    return list(orgs_for(user, Action.EXPORT).filter(status=OrgStatus.ACTIVE).order_by("path").only("code", "name"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest) -> HttpResponse | FileResponse:
+    orgs = _export_orgs(request.user)
+    if not orgs:
+        raise Http404
+    scope = scope_for(request.user)
+    can_reveal = bool(scope.paths.get(Action.REVEAL))
+    form = ExportForm(request.POST or None, orgs=orgs, can_reveal=can_reveal, initial={"org": orgs[0].code})
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = get_org_for_user(request.user, Action.EXPORT, code=form.cleaned_data["org"])
+        except NotFound:
+            raise Http404 from None
+        reveal = bool(form.cleaned_data.get("reveal")) and scope.allows(Action.REVEAL, org)
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+        try:
+            export_roster_xlsx(actor=request.user, org=org, out=out, reveal=reveal)
+        except NotFound:
+            out.close()
+            raise Http404 from None
+        out.seek(0)
+        name = f"{org.name}会员名册{'（含完整身份证号）' if reveal else ''}-{dt.date.today():%Y%m%d}.xlsx"
+        return FileResponse(
+            out,
+            as_attachment=True,
+            filename=name,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return render(request, "members/export_roster.html", {"form": form})
