@@ -116,8 +116,8 @@ def member_search(
 
 
 # Ids after `after_id` that the plain query may look at before the per-union probe takes over. 10,000
-# ids cost ~2 ms when nothing in them matches (measured at a million members, bench/README.md) and
-# cover any scope-and-filter combination that matches at least ~0.5 % of the rows there.
+# ids cost ~4 ms when nothing in them matches (measured at a million members, bench/README.md) and
+# answer any scope-and-filter combination that matches at least ~0.5 % of the rows there.
 PLAIN_WINDOW = 10_000
 
 
