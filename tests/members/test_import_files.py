@@ -289,3 +289,34 @@ def test_name_with_markup_is_refused(world, tmp_path):
     number = _ids(1)[0]
     result = _import(write_csv(tmp_path / "r.csv", [["姓名", "身份证号"], ["<b>甲</b>", number]]), world)
     assert [(e.row, e.column) for e in result.errors] == [(2, "姓名")]
+
+
+def test_large_xlsx_is_streamed_with_the_same_results(world, tmp_path, monkeypatch):
+    """Above XLSX_STREAM_ABOVE_BYTES of sheet XML the reader streams (flat memory); results are identical."""
+    from gonghui.members.imports import readers
+
+    a, b, c = _ids(3, start=16_000)
+    rows = [
+        TITLE,
+        [],
+        ["姓名", "身份证号", "入会时间", "手机号码"],
+        ["甲一", a, dt.date(2016, 12, 12), 13987004001],
+        [],
+        ["甲二", float(b[:-1] + "1"), "2017年1月2日", ""],
+        ["甲三", c, 20180303, ""],
+    ]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    calamine = _import(path, world, dry_run=True)
+    monkeypatch.setattr(readers, "XLSX_STREAM_ABOVE_BYTES", 0)
+    assert readers._xlsx_is_large(path)
+    streamed = _import(path, world, dry_run=True)
+    assert streamed.errors == calamine.errors
+    assert [(e.row, e.column) for e in streamed.errors] == [(6, "身份证号")]
+    assert (streamed.header_row, streamed.valid_rows) == (3, 2)
+    calls: list[tuple[int, int]] = []
+    rows[5][1] = b
+    result = _import(write_xlsx(tmp_path / "ok.xlsx", rows), world, progress=lambda d, t: calls.append((d, t)))
+    assert result.errors == [] and result.accepted == 3
+    assert _by_id(a).joined_on == dt.date(2016, 12, 12) and _by_id(a).mobile == "13987004001"
+    assert _by_id(c).joined_on == dt.date(2018, 3, 3)
+    assert calls[-1] == (7, 7)

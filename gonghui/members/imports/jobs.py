@@ -165,7 +165,6 @@ class _Progress:
         self.conn = None
         if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
             self.conn = connections.create_connection(DEFAULT_DB_ALIAS)
-            self.conn.inc_thread_sharing()  # the import's writer thread reports progress too
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
@@ -183,7 +182,6 @@ class _Progress:
 
     def close(self) -> None:
         if self.conn is not None:
-            self.conn.dec_thread_sharing()
             self.conn.close()
 
 

@@ -11,9 +11,6 @@ that one integer per row (~100 bytes).
 
 from __future__ import annotations
 
-import contextvars
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -149,81 +146,21 @@ def _find_header(rows: Iterator[tuple[int, list[Cell]]], result: ImportResult) -
 class _BatchWriter:
     """Checks each batch against the platform, then writes it while the file is still clean.
 
-    On PostgreSQL this runs in a second thread that shares the import's connection (and so its
-    transaction): the main thread keeps parsing and validating rows (Python, holding the GIL) while this
-    one mostly waits for the server to check and store the previous batch. Nothing else may use the
-    connection meanwhile; the main thread does not touch the database until `close()`.
+    (A writer thread sharing the transaction was tried and measured: with the GIL, parsing and COPY
+    formatting are both Python work, so it gained nothing over doing one batch after the other.)
     """
 
-    def __init__(
-        self,
-        *,
-        org: Org,
-        actor: Any,
-        result: ImportResult,
-        write: bool,
-        id_label: str,
-        progress: Progress | None,
-        total: int,
-        threaded: bool,
-    ) -> None:
+    def __init__(self, *, org: Org, actor: Any, result: ImportResult, write: bool, id_label: str) -> None:
         self.org = org
         self.actor = actor
         self.result = result
         self.write = write
         self.id_label = id_label
-        self.progress = progress
-        self.total = total
-        self.lock = threading.Lock()
-        self.failed = threading.Event()  # some row is bad: keep checking, stop writing
-        self.error: BaseException | None = None
-        self.queue: queue.Queue[tuple[list[CleanRow], int] | None] | None = None
-        self.thread: threading.Thread | None = None
-        if threaded:
-            self.queue = queue.Queue(maxsize=2)  # at most two batches wait: memory stays flat
-            self.conn = connections[DEFAULT_DB_ALIAS]
-            self.conn.inc_thread_sharing()
-            context = contextvars.copy_context()  # the request's IP for the audit trail
-            self.thread = threading.Thread(target=context.run, args=(self._loop,), name="roster-import", daemon=True)
-            self.thread.start()
 
     def add_error(self, error: RowError) -> None:
-        self.failed.set()
-        with self.lock:
-            self.result.add(error)
+        self.result.add(error)
 
-    def submit(self, batch: list[CleanRow], upto_row: int) -> None:
-        if self.queue is None:
-            self._handle(batch, upto_row)
-            return
-        if self.error is not None:
-            raise self.error
-        self.queue.put((batch, upto_row))
-
-    def close(self) -> None:
-        if self.queue is not None and self.thread is not None:
-            self.queue.put(None)
-            self.thread.join()
-            self.conn.dec_thread_sharing()
-            self.queue = None
-        if self.error is not None:
-            raise self.error
-
-    def _loop(self) -> None:
-        assert self.queue is not None
-        connections[DEFAULT_DB_ALIAS] = self.conn
-        while True:
-            item = self.queue.get()
-            if item is None:
-                return
-            if self.error is not None:
-                continue  # drain what the main thread still sends
-            try:
-                self._handle(*item)
-            except BaseException as exc:
-                self.error = exc
-
-    def _handle(self, batch: list[CleanRow], upto_row: int) -> None:
+    def submit(self, batch: list[CleanRow]) -> None:
         hits = _registered([r.sealed.hmac for r in batch])
         clean: list[CleanRow] = []
         for r in batch:
@@ -232,9 +169,8 @@ class _BatchWriter:
                 self.add_error(RowError(r.row, self.id_label, duplicate_message(existing, self.actor)))
             else:
                 clean.append(r)
-        with self.lock:
-            self.result.valid_rows += len(clean)
-        if self.write and clean and not self.failed.is_set():
+        self.result.valid_rows += len(clean)
+        if self.write and clean and self.result.ok:
             members_bulk_insert(
                 rows=(NewMember(org_id=self.org.pk, sealed=r.sealed, profile=r.profile) for r in clean),
                 actor=self.actor,
@@ -243,8 +179,6 @@ class _BatchWriter:
                 audit_action="member.import_batch",
                 audit_label=f"名册导入 {len(clean)}名会员",
             )
-        if self.progress is not None and self.queue is not None:  # inline, the scan loop reports progress
-            self.progress(upto_row, max(self.total, upto_row))
 
 
 def _registered(hmacs: list[str]) -> dict[str, Member]:
@@ -283,53 +217,40 @@ def _scan(
         return
     normaliser = RowNormaliser(header)
     id_label = header.label("id_number")
-    threaded = write and connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
-    writer = _BatchWriter(
-        org=org,
-        actor=actor,
-        result=result,
-        write=write,
-        id_label=id_label,
-        progress=progress,
-        total=total,
-        threaded=threaded,
-    )
+    writer = _BatchWriter(org=org, actor=actor, result=result, write=write, id_label=id_label)
     seen: dict[int, int] = {}  # head of the blind index (64 bits) → first row holding it
     batch: list[CleanRow] = []
     last_row = header.row
-    try:
-        for row_number, cells in rows:
-            last_row = row_number
-            if progress is not None and not threaded and row_number % BATCH_SIZE == 0:
-                progress(row_number, max(total, row_number))
-            if normaliser.is_blank(cells):
-                continue
-            result.data_rows += 1
-            clean_row, errors = normaliser.normalise(row_number, cells)
-            if clean_row is None:
-                for e in errors:
-                    writer.add_error(e)
-                continue
-            key = int(clean_row.sealed.hmac[:16], 16)
-            first = seen.setdefault(key, row_number)
-            if first != row_number:
-                writer.add_error(
-                    RowError(
-                        row_number,
-                        id_label,
-                        f"身份证号与第{first}行重复：同一人在文件中出现了两次（第{first}行和第{row_number}行），"
-                        "请删去其中一行",
-                    )
+    for row_number, cells in rows:
+        last_row = row_number
+        if progress is not None and row_number % BATCH_SIZE == 0:
+            progress(row_number, max(total, row_number))
+        if normaliser.is_blank(cells):
+            continue
+        result.data_rows += 1
+        clean_row, errors = normaliser.normalise(row_number, cells)
+        if clean_row is None:
+            for e in errors:
+                writer.add_error(e)
+            continue
+        key = int(clean_row.sealed.hmac[:16], 16)
+        first = seen.setdefault(key, row_number)
+        if first != row_number:
+            writer.add_error(
+                RowError(
+                    row_number,
+                    id_label,
+                    f"身份证号与第{first}行重复：同一人在文件中出现了两次（第{first}行和第{row_number}行），"
+                    "请删去其中一行",
                 )
-                continue
-            batch.append(clean_row)
-            if len(batch) >= BATCH_SIZE:
-                writer.submit(batch, row_number)
-                batch = []
-        if batch:
-            writer.submit(batch, last_row)
-    finally:
-        writer.close()
+            )
+            continue
+        batch.append(clean_row)
+        if len(batch) >= BATCH_SIZE:
+            writer.submit(batch)
+            batch = []
+    if batch:
+        writer.submit(batch)
     if result.data_rows == 0 and result.ok:
         result.add(RowError(header.row, "", f"表头（第{header.row}行）下面没有会员数据"))
     if progress is not None:
