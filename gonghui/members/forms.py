@@ -6,19 +6,11 @@ from typing import Any
 
 from django import forms
 
-from gonghui.core.errors import DomainError
-
 from .choices import ETHNIC_GROUPS, Education, MemberStatus, PoliticalStatus, Relation, Sex
 
 _BLANK = [("", "不限")]
 _ETHNIC = [(e, e) for e in ETHNIC_GROUPS]
 _TRISTATE = [("", "不限"), ("1", "是"), ("0", "否")]
-
-
-def apply_domain_error(form: forms.Form, exc: DomainError, *, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's Chinese message beside the field it names, or above the form."""
-    name = (aliases or {}).get(exc.field or "", exc.field)
-    form.add_error(name if name in form.fields else None, exc.message)
 
 
 class MemberSearchForm(forms.Form):

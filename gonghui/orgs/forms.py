@@ -6,16 +6,11 @@ from typing import Any
 
 from django import forms
 
-from gonghui.core.errors import DomainError
-
 from .models import ALLOWED_CHILD_KINDS, Industry, Org, OrgKind
+from .services import EDITABLE_FIELDS
 
 _NUM = {"inputmode": "numeric"}
 _MONEY = {"inputmode": "decimal"}
-
-
-def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def org_choices(orgs: list[Org]) -> list[tuple[str, str]]:
@@ -55,20 +50,8 @@ class OrgFieldsForm(forms.Form):
     has_venue = forms.BooleanField(label="有职工之家（办事场所）", required=False)
     venue_name = forms.CharField(label="职工之家名称", required=False, max_length=120)
 
-    FIELDS = (
-        "name",
-        "region_code",
-        "credit_code",
-        "industry",
-        "address",
-        "fulltime_cadres",
-        "parttime_cadres",
-        "funds_year",
-        "funds_received",
-        "funds_spent",
-        "has_venue",
-        "venue_name",
-    )
+    # The form offers exactly what org_update accepts, so the two lists cannot drift apart.
+    FIELDS = tuple(EDITABLE_FIELDS)
 
     CAPACITY = (
         "fulltime_cadres",

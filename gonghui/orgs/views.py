@@ -3,6 +3,10 @@ detail, and the forms that call `orgs.services` (create, edit, move, merge, clos
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gonghui.accounts.scope import Action, get_org_for_user, scope_for
-from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.errors import NotFound
+from gonghui.core.forms import domain_errors_on
 from gonghui.core.selectors import audit_events
 
 from . import selectors
-from .forms import OrgCloseForm, OrgCreateForm, OrgEditForm, OrgMergeForm, OrgMoveForm, apply_domain_error
+from .forms import OrgCloseForm, OrgCreateForm, OrgEditForm, OrgMergeForm, OrgMoveForm
 from .models import Org
 from .services import org_close, org_create, org_merge, org_move, org_update
 
@@ -73,7 +78,7 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
     parent = _org(request, Action.MANAGE_ORGS, code)
     form = OrgCreateForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_on(form):
             org = org_create(
                 parent=parent,
                 kind=form.cleaned_data["kind"],
@@ -81,11 +86,6 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,
                 **form.values(),
             )
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
             messages.success(request, f"已在{parent.name}下建立{org.name}（编码 {org.code}）")
             return redirect("orgs:detail", code=org.code)
     return render(request, "orgs/form.html", {"org": parent, "form": form, "mode": "create"})
@@ -97,79 +97,70 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
     org = _org(request, Action.MANAGE_ORGS, code)
     form = OrgEditForm(request.POST or None, initial=OrgEditForm.initial_for(org))
     if request.method == "POST" and form.is_valid():
-        try:
-            org = org_update(org=org, data=form.values(), version=form.cleaned_data["version"], actor=request.user)
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        with domain_errors_on(form):
+            saved = org_update(org=org, data=form.values(), version=form.cleaned_data["version"], actor=request.user)
             messages.success(request, "组织信息已保存")
-            return redirect("orgs:detail", code=org.code)
+            return redirect("orgs:detail", code=saved.code)
     return render(request, "orgs/form.html", {"org": org, "form": form, "mode": "edit"})
+
+
+# What a move / merge / close does once its form is valid: returns the org to land on and the message.
+Perform = Callable[[Org, dict[str, Any]], tuple[Org, str]]
+
+
+def _org_action(
+    request: HttpRequest,
+    code: str,
+    *,
+    mode: str,
+    form_class: Callable[..., forms.Form],
+    perform: Perform,
+    targets: Callable[..., list[Org]] | None = None,
+) -> HttpResponse:
+    """The move / merge / close pages share one template and one flow: a form carrying the org's
+    version (so a stale page gets the service's StaleVersion message), then the service call."""
+    org = _org(request, Action.MANAGE_ORGS, code)
+    choices = {"targets": targets(user=request.user, org=org)} if targets else {}
+    form = form_class(request.POST or None, initial={"version": org.version}, **choices)
+    if request.method == "POST" and form.is_valid():
+        with domain_errors_on(form):
+            landing, done = perform(org, form.cleaned_data)
+            messages.success(request, done)
+            return redirect("orgs:detail", code=landing.code)
+    return render(request, "orgs/action.html", {"org": org, "form": form, "mode": mode})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def move(request: HttpRequest, code: str) -> HttpResponse:
-    org = _org(request, Action.MANAGE_ORGS, code)
-    form = OrgMoveForm(
-        request.POST or None,
-        initial={"version": org.version},
-        targets=selectors.move_targets(user=request.user, org=org),
+    def perform(org: Org, data: dict[str, Any]) -> tuple[Org, str]:
+        target = _org(request, Action.MANAGE_ORGS, data["parent"])
+        moved = org_move(org=org, new_parent=target, version=data["version"], actor=request.user)
+        return moved, f"{moved.name}已调整到{target.name}之下"
+
+    return _org_action(
+        request, code, mode="move", form_class=OrgMoveForm, perform=perform, targets=selectors.move_targets
     )
-    if request.method == "POST" and form.is_valid():
-        target = _org(request, Action.MANAGE_ORGS, form.cleaned_data["parent"])
-        try:
-            org = org_move(org=org, new_parent=target, version=form.cleaned_data["version"], actor=request.user)
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"{org.name}已调整到{target.name}之下")
-            return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/action.html", {"org": org, "form": form, "mode": "move"})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def merge(request: HttpRequest, code: str) -> HttpResponse:
-    org = _org(request, Action.MANAGE_ORGS, code)
-    form = OrgMergeForm(
-        request.POST or None,
-        initial={"version": org.version},
-        targets=selectors.merge_targets(user=request.user, org=org),
+    def perform(org: Org, data: dict[str, Any]) -> tuple[Org, str]:
+        target = _org(request, Action.MANAGE_ORGS, data["target"])
+        merged_into = org_merge(source=org, target=target, version=data["version"], actor=request.user)
+        return merged_into, f"{org.name}已并入{merged_into.name}，会员和下级组织已随之转入"
+
+    return _org_action(
+        request, code, mode="merge", form_class=OrgMergeForm, perform=perform, targets=selectors.merge_targets
     )
-    if request.method == "POST" and form.is_valid():
-        target = _org(request, Action.MANAGE_ORGS, form.cleaned_data["target"])
-        try:
-            merged_into = org_merge(source=org, target=target, version=form.cleaned_data["version"], actor=request.user)
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"{org.name}已并入{merged_into.name}，会员和下级组织已随之转入")
-            return redirect("orgs:detail", code=merged_into.code)
-    return render(request, "orgs/action.html", {"org": org, "form": form, "mode": "merge"})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, code: str) -> HttpResponse:
-    org = _org(request, Action.MANAGE_ORGS, code)
-    form = OrgCloseForm(request.POST or None, initial={"version": org.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = org_close(
-                org=org, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"], actor=request.user
-            )
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"{org.name}已撤销")
-            return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/action.html", {"org": org, "form": form, "mode": "close"})
+    def perform(org: Org, data: dict[str, Any]) -> tuple[Org, str]:
+        closed = org_close(org=org, reason=data["reason"], version=data["version"], actor=request.user)
+        return closed, f"{closed.name}已撤销"
+
+    return _org_action(request, code, mode="close", form_class=OrgCloseForm, perform=perform)
