@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from .choices import ETHNIC_GROUPS, Education, MemberStatus, PoliticalStatus, Relation, Sex
+from .services.registry import PROFILE_FIELDS
 
 _BLANK = [("", "不限")]
 _ETHNIC = [(e, e) for e in ETHNIC_GROUPS]
@@ -68,17 +69,8 @@ class MemberEditForm(forms.Form):
     is_migrant_worker = forms.BooleanField(label="农民工", required=False)
     is_new_employment = forms.BooleanField(label="新就业形态劳动者（骑手、网约车司机、快递员等）", required=False)
 
-    PROFILE = (
-        "name",
-        "mobile",
-        "ethnicity",
-        "education",
-        "political_status",
-        "employer",
-        "joined_on",
-        "is_migrant_worker",
-        "is_new_employment",
-    )
+    # The form edits exactly what member_update accepts, so the two lists cannot drift apart.
+    PROFILE = tuple(PROFILE_FIELDS)
 
     @classmethod
     def initial_for(cls, member: Any) -> dict[str, Any]:
@@ -126,18 +118,13 @@ class FamilyMemberForm(forms.Form):
     school = forms.CharField(label="学校", required=False, max_length=120)
 
 
-class OrgPickMixin(forms.Form):
+def _picked_org(label: str, missing: str) -> forms.CharField:
     """A union picked by code from the search results (radio buttons named `org`)."""
-
-    org = forms.CharField(
-        label="工会",
-        max_length=32,
-        widget=forms.HiddenInput,
-        error_messages={"required": "请先搜索并选择要加入的工会"},
-    )
+    return forms.CharField(label=label, max_length=32, widget=forms.HiddenInput, error_messages={"required": missing})
 
 
-class JoinForm(OrgPickMixin):
+class JoinForm(forms.Form):
+    org = _picked_org("工会", "请先搜索并选择要加入的工会")
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(
         label="身份证号",
@@ -155,12 +142,7 @@ class JoinForm(OrgPickMixin):
 
 
 class TransferForm(forms.Form):
-    org = forms.CharField(
-        label="转入工会",
-        max_length=32,
-        widget=forms.HiddenInput,
-        error_messages={"required": "请先搜索并选择要转入的工会"},
-    )
+    org = _picked_org("转入工会", "请先搜索并选择要转入的工会")
     reason = forms.CharField(label="转会原因", required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
 
 
