@@ -12,7 +12,7 @@ class Member(models.Model):
     name = models.CharField("姓名", max_length=50)
     name_initials = models.CharField("姓名拼音首字母", max_length=50, blank=True)
     id_cipher = models.TextField("身份证号（密文）")
-    id_hmac = models.CharField(max_length=64, unique=True)
+    id_hmac = models.CharField(max_length=64)  # unique: see Meta.constraints
     id_masked = models.CharField("身份证号", max_length=18)
     birth_date = models.DateField("出生日期")
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
@@ -20,7 +20,10 @@ class Member(models.Model):
     ethnicity = models.CharField("民族", max_length=10, blank=True)
     education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
     political_status = models.CharField("政治面貌", max_length=20, choices=PoliticalStatus.choices, blank=True)
-    org = models.ForeignKey("orgs.Org", verbose_name="所在工会", on_delete=models.PROTECT, related_name="members")
+    # No single-column index: member_org_keyset_idx (org, id) serves every lookup by union.
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="所在工会", on_delete=models.PROTECT, related_name="members", db_index=False
+    )
     employer = models.CharField("工作单位", max_length=120, blank=True)
     joined_on = models.DateField("入会时间", null=True, blank=True)
     status = models.CharField("会籍状态", max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
@@ -47,20 +50,32 @@ class Member(models.Model):
             ),
             models.Index(fields=["mobile"], name="member_mobile_idx"),
         ]
+        constraints = [
+            # A constraint rather than unique=True: on PostgreSQL that would add a second, pattern-ops index
+            # on the blind index (for LIKE, which nobody runs on it) that every import has to maintain.
+            models.UniqueConstraint(fields=["id_hmac"], name="member_id_hmac_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
 
 
 class MembershipEvent(models.Model):
+    """Events are only read member by member (history page, API); the other foreign keys carry no index,
+    so an import (one event per member) maintains two indexes here, not five."""
+
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("事项", max_length=16, choices=EventKind.choices)
-    from_org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    to_org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    to_org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     reason = models.CharField("原因", max_length=200, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     class Meta:

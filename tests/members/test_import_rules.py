@@ -9,8 +9,7 @@ import pytest
 from gonghui.core.crypto import decrypt
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.models import AuditEvent
-from gonghui.members.imports import run_import
-from gonghui.members.imports.runner import BATCH_SIZE
+from gonghui.members.imports import run_import, runner
 from gonghui.members.imports.sample import write_sample_roster
 from gonghui.members.models import Member, MembershipEvent
 from tests.data.roster.builders import write_csv
@@ -27,6 +26,13 @@ def _ids(n: int, start: int = 30_000) -> list[str]:
 
 def _count(world) -> int:  # type: ignore[no-untyped-def]
     return Member.objects.filter(org=world.union_a).count()
+
+
+@pytest.fixture
+def batch_size(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Small batches, so a few hundred rows take the many-batch paths (threaded writer, per-batch audit)."""
+    monkeypatch.setattr(runner, "BATCH_SIZE", 400)
+    return 400
 
 
 def test_one_bad_row_means_nothing_is_written_and_every_bad_row_is_listed(world, tmp_path):
@@ -151,8 +157,8 @@ def test_to_json_shape(world, tmp_path):
     assert data["errors"] == [{"row": 2, "column": "身份证号", "message": data["errors"][0]["message"]}]
 
 
-def test_many_batches_all_or_nothing_and_progress(world, tmp_path):
-    n = BATCH_SIZE * 2 + 500
+def test_many_batches_all_or_nothing_and_progress(world, tmp_path, batch_size):
+    n = batch_size * 2 + 300
     path = write_sample_roster(tmp_path / "big.csv", n, start=700_000)
     calls: list[tuple[int, int]] = []
     result = run_import(path=path, org=world.union_a, actor=world.cadre_a, progress=lambda d, t: calls.append((d, t)))
@@ -170,8 +176,8 @@ def test_many_batches_all_or_nothing_and_progress(world, tmp_path):
     assert Member.objects.filter(org=world.union_a2).count() == 0
 
 
-def test_a_bad_row_in_a_later_batch_rolls_back_earlier_batches(world, tmp_path):
-    n = BATCH_SIZE + 10
+def test_a_bad_row_in_a_later_batch_rolls_back_earlier_batches(world, tmp_path, batch_size):
+    n = batch_size + 10
     path = write_sample_roster(tmp_path / "big.csv", n, start=800_000)
     with path.open("a", encoding="utf-8") as fh:
         fh.write("999,坏行,男,123,汉族,13900000000,初中,群众,某单位,2016-12-12,否,否\n")
