@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gonghui.core.identity import id_check_digit
 from gonghui.members.imports.headers import read_header
-from gonghui.members.imports.rows import NUMBER_ID_MESSAGE, RowNormaliser
+from gonghui.members.imports.rows import NUMBER_ID_MESSAGE, RowNormaliser, id_text
 from gonghui.members.services import id_hmac
 
 HEADER = ["序号", "姓名", "公民身份号码", "性别", "入会日期", "联系电话", "民族"]
@@ -119,3 +121,54 @@ def test_any_row_gives_a_member_or_named_errors_never_a_crash(values: list[objec
     else:
         assert errors == []
         assert row.sealed.hmac and row.profile["name"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=24))
+def test_id_text_fast_path_is_the_full_rule(text: str) -> None:
+    """`id_text` skips NFKC and the whitespace pass for plain ASCII letters and digits: same answer."""
+    full = unicodedata.normalize("NFKC", text)
+    full = re.sub(r"\s+", "", full).lstrip("'").upper()
+    assert id_text(text) == full
+
+
+def test_cached_cells_keep_equal_values_of_different_types_apart() -> None:
+    header, _ = read_header(1, ["姓名", "公民身份号码", "农民工"])
+    rows = RowNormaliser(header)
+    number = "53070219900101001" + id_check_digit("53070219900101001")
+    answers = []
+    for cell in ("1", 1, 1.0, True, "0", 0, False, "否"):
+        clean, errors = rows.normalise(2, ["甲", number, cell])
+        assert errors == [] and clean is not None
+        answers.append(clean.profile["is_migrant_worker"])
+    assert answers == [True, True, True, True, False, False, False, False]
+    clean, errors = rows.normalise(2, ["甲", number, 2])  # a number no flag takes, after 1 and 1.0 were cached
+    assert clean is None and [e.column for e in errors] == ["农民工"]
+
+    header, _ = read_header(1, ["姓名", "公民身份号码", "民族"])
+    rows = RowNormaliser(header)
+    said = []
+    for cell in (1, True, 1.0, "1"):  # equal in Python, but a TRUE cell reads 是
+        _, errors = rows.normalise(2, ["甲", number, cell])
+        said.append(errors[0].message.split("“")[1].split("”")[0])
+    assert said == ["1", "是", "1", "1"]
+
+
+def test_blank_rows_and_whitespace_cells() -> None:
+    rows = normaliser()
+    assert rows.is_blank(["1", "", "   ", None, "", "\u3000", ""])  # only the 序号 column and spaces
+    assert rows.is_blank([])
+    assert not rows.is_blank(["", "", "", "", "", "", "纳西族"])
+    assert not rows.is_blank(["", "甲"])
+    assert not rows.is_blank([None, None, 5.3e17])
+
+
+def test_sex_cells_are_read_the_same_every_time() -> None:
+    rows = normaliser()
+    number = "53070219900101001" + id_check_digit("53070219900101001")  # a man: odd 17th digit
+    for _ in range(3):
+        for cell, ok in (("男", True), (" 男 ", True), ("女", False), ("", True), (None, True), ("M", True)):
+            clean, errors = rows.normalise(4, ["1", "甲", number, cell])
+            assert (clean is not None) == ok, (cell, errors)
+            if not ok:
+                assert [e.column for e in errors] == ["性别"]

@@ -11,8 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
@@ -88,8 +87,7 @@ NUMBER_ID_MESSAGE = (
 )
 
 
-@dataclass(frozen=True)
-class CleanRow:
+class CleanRow(NamedTuple):
     row: int
     sealed: SealedId
     profile: dict[str, Any]
@@ -114,6 +112,8 @@ def cell_text(value: object) -> str:
 
 def id_text(value: object) -> str:
     """The ID cell as typed; a numeric cell has already lost digits and is refused by the caller."""
+    if value.__class__ is str and value.isascii() and value.isalnum():  # type: ignore[attr-defined]
+        return value.upper()  # type: ignore[attr-defined]  # the usual cell: nothing below would change it
     text = unicodedata.normalize("NFKC", cell_text(value))
     text = re.sub(r"\s+", "", text)
     return text.lstrip("'").upper()
@@ -163,6 +163,7 @@ def _convert(field: str, value: object) -> object:
 # Columns whose values repeat down a roster: each distinct cell is cleaned once per file.
 CACHED_COLUMNS = frozenset(PROFILE_COLUMNS) - {"name", "mobile"}
 _CACHE_LIMIT = 5000  # distinct values kept per column
+_CACHE_LIMITS = {"joined_on": 40_000}  # dates: a century of days, each a short key
 
 
 class RowNormaliser:
@@ -172,14 +173,24 @@ class RowNormaliser:
         self.header = header
         self.columns = list(header.index.items())
         self.profile_columns = [(f, i) for f, i in self.columns if f in PROFILE_COLUMNS]
+        self.cached_columns = [(f, i) for f, i in self.profile_columns if f in CACHED_COLUMNS]
+        self.personal_columns = [(f, i) for f, i in self.profile_columns if f not in CACHED_COLUMNS]
         self.id_index = header.index.get("id_number")
         self.sex_index = header.index.get("sex")
         self.has_name = "name" in header.index
+        # Checked first by `is_blank`: the columns nearly every row fills.
+        self.likely_filled = [i for f, i in self.columns if f in ("id_number", "name")]
         self._cache: dict[str, dict[object, tuple[bool, Any]]] = {f: {} for f in CACHED_COLUMNS}
+        self._sex: dict[object, str] = {}
 
     def is_blank(self, cells: Sequence[object]) -> bool:
         """Blank when every roster column is empty (a pre-numbered 序号 column alone does not count)."""
         n = len(cells)
+        for i in self.likely_filled:
+            if i < n:
+                v = cells[i]
+                if v.__class__ is str and v and not v.isspace():  # type: ignore[attr-defined]
+                    return False
         for _field, i in self.columns:
             if i < n:
                 v = cells[i]
@@ -199,30 +210,36 @@ class RowNormaliser:
 
     def _cached(self, field: str, value: object) -> tuple[bool, Any]:
         cache = self._cache[field]
-        key = (type(value), value)
+        # Text is the usual cell: keyed as itself. Other values with their type, so that 1, 1.0 and True
+        # (equal in Python) stay apart; a tuple never equals a string.
+        key = value if value.__class__ is str else (type(value), value)
         hit = cache.get(key)
         if hit is None:
             hit = self._clean_one(field, value)
-            if len(cache) < _CACHE_LIMIT:
+            if len(cache) < _CACHE_LIMITS.get(field, _CACHE_LIMIT):
                 cache[key] = hit
         return hit
+
+    def _sex_text(self, cell: object) -> str:
+        text = self._sex.get(cell) if cell.__class__ is str else None
+        if text is None:
+            text = tidy(cell_text(cell)) if cell else ""
+            if cell.__class__ is str and len(self._sex) < 100:
+                self._sex[cell] = text
+        return text
 
     def normalise(self, row: int, cells: Sequence[object]) -> tuple[CleanRow | None, list[RowError]]:
         header = self.header
         n = len(cells)
         errors: list[RowError] = []
         profile: dict[str, Any] = {}
-        personal: dict[str, Any] = {}
-        for field, i in self.profile_columns:
-            value = cells[i] if i < n else ""
-            if field in CACHED_COLUMNS:
-                ok, out = self._cached(field, value)
-                if ok:
-                    profile[field] = out
-                else:
-                    errors.append(RowError(row, header.label(out[0]), out[1]))
+        for field, i in self.cached_columns:
+            ok, out = self._cached(field, cells[i] if i < n else "")
+            if ok:
+                profile[field] = out
             else:
-                personal[field] = cell_text(value)
+                errors.append(RowError(row, header.label(out[0]), out[1]))
+        personal: dict[str, Any] = {field: cell_text(cells[i]) if i < n else "" for field, i in self.personal_columns}
         if not self.has_name:
             personal["name"] = ""
         try:
@@ -241,8 +258,7 @@ class RowNormaliser:
             errors.append(RowError(row, header.label("id_number"), NUMBER_ID_MESSAGE))
         else:
             number = id_text(id_cell)
-            sex_cell = cells[self.sex_index] if self.sex_index is not None and self.sex_index < n else ""
-            sex = tidy(cell_text(sex_cell)) if sex_cell else ""
+            sex = self._sex_text(cells[self.sex_index]) if self.sex_index is not None and self.sex_index < n else ""
             try:
                 sealed = seal_id_number(number, declared_sex=sex or None)
             except DomainError as exc:
@@ -257,4 +273,4 @@ class RowNormaliser:
                 errors.append(RowError(row, header.label("joined_on"), "入会时间早于身份证号中的出生日期"))
         if errors or sealed is None:
             return None, errors
-        return CleanRow(row=row, sealed=sealed, profile=profile), []
+        return CleanRow(row, sealed, profile), []
