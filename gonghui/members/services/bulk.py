@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -275,13 +275,7 @@ def members_bulk_insert(
         batch.clear()
         _shorten_logged_queries()
 
-    with transaction.atomic():
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= batch_size:
-                flush()
-        if batch:
-            flush()
+    _in_batches(rows, batch, batch_size, flush)
     return created
 
 
@@ -415,6 +409,13 @@ def households_bulk_insert(
         batch.clear()
         _shorten_logged_queries()
 
+    _in_batches(rows, batch, batch_size, flush)
+    return written
+
+
+def _in_batches(rows: Iterable[Any], batch: list[Any], batch_size: int, flush: Callable[[], None]) -> None:
+    """Fill `batch` from `rows` and call `flush` whenever it is full, all in one transaction: a failing
+    batch leaves nothing of the earlier ones behind."""
     with transaction.atomic():
         for row in rows:
             batch.append(row)
@@ -422,4 +423,3 @@ def households_bulk_insert(
                 flush()
         if batch:
             flush()
-    return written
