@@ -1,15 +1,16 @@
 """Import a roster file into one grassroots union: every row or none.
 
-One pass over the file. Each row is normalised and validated as it is read; only a small integer per
-row (the head of the ID number's blind index) is kept, to catch a person listed twice. Valid rows are
-gathered in batches of BATCH_SIZE. Everything runs in one transaction.
+One pass over the file. Each row is normalised and validated as it is read. Valid rows are gathered in
+batches of BATCH_SIZE; each batch leaves its row numbers and blind-index heads in a temporary table of the
+connection (`seen.SeenRows`), to catch a person listed twice. Everything runs in one transaction.
 
 While the file is clean, each batch is written at once (on PostgreSQL by a writer thread, with COPY,
 while the main thread prepares the next batch); the unique blind index refuses a person already on the
-platform, and then nothing is kept and a checking pass lists every problem of the file. From the first
-bad row on, nothing more is written: each later batch is checked against the platform (one query) so
+platform, and a person listed twice in the file, and then nothing is kept and a checking pass lists every
+problem of the file. From the first bad row on, nothing more is written: each later batch is checked for
+rows repeating an earlier row (one query on the temporary table) and against the platform (one query) so
 that every problem is listed, and the transaction is rolled back. A dry run only checks. Memory stays
-flat apart from that one integer per row (~100 bytes) and a few batches in flight.
+flat at any file size: a few batches in flight, nothing kept per row in Python.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from .headers import (
 from .readers import Cell, ImportFileError, RosterFile, count_rows, iter_rows, open_roster
 from .result import ImportResult, RowError
 from .rows import CleanRow, RowNormaliser
+from .seen import SeenRows, hmac_head
 
 BATCH_SIZE = 5000
 
@@ -177,9 +179,18 @@ class _BatchWriter:
     """
 
     def __init__(
-        self, *, org: Org, actor: Any, result: ImportResult, write: bool, id_label: str, threaded: bool
+        self,
+        *,
+        org: Org,
+        actor: Any,
+        result: ImportResult,
+        write: bool,
+        id_label: str,
+        threaded: bool,
+        seen: SeenRows,
     ) -> None:
         self.org = org
+        self.seen = seen
         self.actor = actor
         self.result = result
         self.write = write
@@ -265,16 +276,32 @@ class _BatchWriter:
                 self.failed.set()
 
     def _handle(self, batch: list[_Pending]) -> None:
+        self.seen.add([(p.row, hmac_head(p.hmac)) for p in batch])
         if self.writing and (self.fmt is None or all(p.prepared is not None for p in batch)):
             # Written without asking first: the unique blind index refuses a registered person (IntegrityError,
-            # and `run_import` lists the file's problems with a checking pass). Saves an index probe per row.
+            # or a person listed twice, and `run_import` lists the file's problems with a checking pass).
+            # Saves an index probe per row.
             with self.lock:
                 self.result.valid_rows += len(batch)
             self._write(batch)
             return
-        hits = _registered([p.hmac for p in batch])
-        clean = [p for p in batch if p.hmac not in hits]
+        repeats = self.seen.repeats(batch[0].row, batch[-1].row) if batch else {}
+        unique: list[_Pending] = []
         for p in batch:
+            first = repeats.get(p.row)
+            if first is None:
+                unique.append(p)
+                continue
+            self.add_error(
+                RowError(
+                    p.row,
+                    self.id_label,
+                    f"身份证号与第{first}行重复：同一人在文件中出现了两次（第{first}行和第{p.row}行），请删去其中一行",
+                )
+            )
+        hits = _registered([p.hmac for p in unique]) if unique else {}
+        clean = [p for p in unique if p.hmac not in hits]
+        for p in unique:
             existing = hits.get(p.hmac)
             if existing is not None:
                 self.add_error(RowError(p.row, self.id_label, duplicate_message(existing, self.actor)))
@@ -346,6 +373,27 @@ def _scan(
     header = _find_header(rows, result)
     if header is None:
         return
+    with transaction.atomic(savepoint=False):  # the temporary table lives as long as the transaction
+        seen = SeenRows(connections[DEFAULT_DB_ALIAS])
+        seen.open()
+        _scan_rows(
+            rows, header, org=org, actor=actor, result=result, write=write, seen=seen, progress=progress, total=total
+        )
+        seen.close()
+
+
+def _scan_rows(
+    rows: Iterator[tuple[int, list[Cell]]],
+    header: HeaderMap,
+    *,
+    org: Org,
+    actor: Any,
+    result: ImportResult,
+    write: bool,
+    seen: SeenRows,
+    progress: Progress | None,
+    total: int,
+) -> None:
     normaliser = RowNormaliser(header)
     id_label = header.label("id_number")
     writer = _BatchWriter(
@@ -355,8 +403,8 @@ def _scan(
         write=write,
         id_label=id_label,
         threaded=connections[DEFAULT_DB_ALIAS].vendor == "postgresql",
+        seen=seen,
     )
-    seen: dict[int, int] = {}  # head of the blind index (64 bits) → first row holding it
     batch: list[_Pending] = []
     last_row = header.row
     data_rows = 0
@@ -372,18 +420,6 @@ def _scan(
             if clean_row is None:
                 for e in errors:
                     writer.add_error(e)
-                continue
-            key = int(clean_row.sealed.hmac[:16], 16)
-            first = seen.setdefault(key, row_number)
-            if first != row_number:
-                writer.add_error(
-                    RowError(
-                        row_number,
-                        id_label,
-                        f"身份证号与第{first}行重复：同一人在文件中出现了两次（第{first}行和第{row_number}行），"
-                        "请删去其中一行",
-                    )
-                )
                 continue
             batch.append(writer.pending(clean_row))
             if len(batch) >= BATCH_SIZE:
