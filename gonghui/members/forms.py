@@ -89,8 +89,18 @@ class RevealForm(forms.Form):
 
 class LeaveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    how = forms.ChoiceField(
+        label="办理事项",
+        choices=[("left", "退会"), ("transferred", "转出（调往本平台以外的工会，如外省）")],
+        initial="left",
+        required=False,  # an older page without the choice meant 退会
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
-        label="退会原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}), help_text="将记入会籍变动记录"
+        label="退会原因（转出时写明去向）",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="将记入会籍变动记录；转出请写明转入哪个工会",
     )
 
 

@@ -188,3 +188,19 @@ def test_household_and_family(world):
         family_member_add(household=household, name="木小红", relation="child", is_student=True, actor=world.worker)
     with pytest.raises(NotFound):
         household_ensure(head=world.member_a, actor=world.cadre_b, address="越权")
+
+
+def test_transfer_out_of_the_platform_keeps_the_record(world):
+    with pytest.raises(DomainError, match="转出去向"):
+        member_leave(member=world.member_a, reason=" ", version=None, actor=world.cadre_a, transferred_out=True)
+    out = member_leave(
+        member=world.member_a, reason="调往四川省某公司工会", version=None, actor=world.cadre_a, transferred_out=True
+    )
+    assert out.status == "transferred"
+    event = MembershipEvent.objects.filter(member=out).latest("id")
+    assert event.kind == "transferred" and event.from_org_id == world.union_a.pk
+    assert AuditEvent.objects.filter(action="member.transfer_out", object_id=str(out.pk)).exists()
+    with pytest.raises(DomainError, match="不能办理退会"):
+        member_leave(member=out, reason="再退", version=None, actor=world.cadre_a)
+    back = member_rejoin(member=out, org=world.union_a, actor=world.cadre_a)
+    assert back.status == "active"

@@ -212,6 +212,19 @@ def test_leave_needs_a_reason_then_records_it(client, world):
     assert _client(client, world.cadre_b).get(reverse("members:leave", args=[world.member_a.pk])).status_code == 404
 
 
+def test_transfer_out_of_the_platform_from_the_leave_page(client, world):
+    c = _client(client, world.cadre_a)
+    m = world.member_a
+    resp = c.post(
+        reverse("members:leave", args=[m.pk]),
+        {"version": m.version, "how": "transferred", "reason": "调往四川省某工会"},
+    )
+    assert resp.status_code == 302
+    m.refresh_from_db()
+    assert m.status == "transferred"
+    assert "转出" in c.get(reverse("members:detail", args=[m.pk])).content.decode()
+
+
 # --- household ----------------------------------------------------------------------------------------
 
 

@@ -75,9 +75,7 @@ def clean_profile(data: dict[str, Any]) -> dict[str, Any]:
             value = tidy(data[field])
             value = by_label.get(value, value)
             if value and value not in values:
-                raise DomainError(
-                    f"{field_label}“{value[:10]}”不在可选范围内", field=field
-                )
+                raise DomainError(f"{field_label}“{value[:10]}”不在可选范围内", field=field)
             out[field] = value
     if "employer" in data:
         out["employer"] = tidy(data["employer"])[:120]
@@ -223,30 +221,40 @@ def member_find_by_id_number(*, id_number: str, actor: Any) -> Member:
 
 
 @transaction.atomic
-def member_leave(*, member: Member, reason: str, version: int | None, actor: Any) -> Member:
+def member_leave(
+    *, member: Member, reason: str, version: int | None, actor: Any, transferred_out: bool = False
+) -> Member:
+    """退会, or 转出 when the member moves to a union outside this platform (another province, say):
+    either way the record stays, with its history, and `member_rejoin` can bring the person back."""
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if not scope_for(actor).allows(Action.APPROVE, locked.org) and actor.member_id != locked.pk:
         raise NotFound("未找到该会员")
     if version is not None and locked.version != version:
         raise StaleVersion()
+    what = "转出" if transferred_out else "退会"
     reason = tidy(reason)
     if not reason:
-        raise DomainError("请填写退会原因", field="reason")
+        raise DomainError("请填写转出去向（转入哪个工会）" if transferred_out else "请填写退会原因", field="reason")
     if locked.status != MemberStatus.ACTIVE:
-        raise DomainError("该会员当前不在会，不能办理退会", field="status")
-    locked.status = MemberStatus.LEFT
+        raise DomainError(f"该会员当前不在会，不能办理{what}", field="status")
+    new_status = MemberStatus.TRANSFERRED if transferred_out else MemberStatus.LEFT
+    locked.status = new_status
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
     MembershipEvent.objects.create(
-        member=locked, kind=EventKind.LEFT, from_org=locked.org, reason=reason[:200], actor=actor
+        member=locked,
+        kind=EventKind.TRANSFERRED if transferred_out else EventKind.LEFT,
+        from_org=locked.org,
+        reason=reason[:200],
+        actor=actor,
     )
     audit.record(
         actor=actor,
-        action="member.leave",
+        action="member.transfer_out" if transferred_out else "member.leave",
         obj=locked,
         before={"status": "active"},
-        after={"status": "left", "reason": reason},
+        after={"status": str(new_status), "reason": reason},
     )
     return locked
 

@@ -116,13 +116,15 @@ def member_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_or_404(request, Action.APPROVE, pk)
     form = LeaveForm(request.POST or None, initial={"version": member.version})
     if request.method == "POST" and form.is_valid():
+        transferred_out = form.cleaned_data.get("how") == "transferred"
         with domain_errors_on(form):
             member_leave(
                 member=member,
                 reason=form.cleaned_data["reason"],
                 version=form.cleaned_data["version"],
                 actor=request.user,
+                transferred_out=transferred_out,
             )
-            messages.success(request, f"已为{member.name}办理退会")
+            messages.success(request, f"已为{member.name}办理{'转出' if transferred_out else '退会'}")
             return redirect("members:detail", pk=member.pk)
     return render(request, "members/leave.html", {"member": member, "form": form})
