@@ -47,6 +47,10 @@ class TokenAuth(HttpBearer):
         user = token_authenticate(token.strip())
         if user is None:
             raise AuthenticationError(401, "API 令牌无效或已吊销")
+        # A first password was set by someone else: until its owner changes it, no door is open,
+        # the API included.
+        if user.must_change_password:
+            raise PasswordChangeRequired()
         request.user = user
         return user
 

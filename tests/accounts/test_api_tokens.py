@@ -62,3 +62,14 @@ def test_revoke_token(world):
     assert AuditEvent.objects.filter(action="token.revoke").count() == 1
     with pytest.raises(CommandError, match="没有以此开头的有效令牌"):
         call_command("revoke-api-token", "--prefix", secret[:8])
+
+
+def test_token_of_a_user_still_on_a_first_password_is_refused(world):
+    secret = json.loads(create("--mobile", world.cadre_a.mobile, "--json"))["token"]
+    world.cadre_a.must_change_password = True
+    world.cadre_a.save()
+    r = Client().get("/api/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert r.status_code == 403 and "初始密码" in r.json()["detail"]
+    world.cadre_a.must_change_password = False
+    world.cadre_a.save()
+    assert Client().get("/api/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
