@@ -437,3 +437,15 @@ def test_dates_are_shown_in_chinese(client, world):
     html = _client(client, world.cadre_a).get(reverse("members:detail", args=[world.member_a.pk])).content.decode()
     b = world.member_a.birth_date
     assert f"{b.year}年{b.month}月{b.day}日" in html
+
+
+def test_queue_page_offers_a_reject_form_for_each_request(client, world):
+    from gonghui.members.services import transfer_request_create
+
+    _, req = _join_request(world)
+    transfer = transfer_request_create(member=world.member_a, to_org=world.union_b, reason="", actor=world.cadre_a)
+    html = _client(client, world.cadre_a).get(reverse("members:queues")).content.decode()
+    assert f'action="{reverse("members:join_decide", args=[req.pk, "reject"])}"' in html
+    assert f'id="jr-note-{req.pk}"' in html and "驳回原因（申请人会看到）" in html
+    assert f'action="{reverse("members:transfer_decide", args=[transfer.pk, "reject"])}"' in html
+    assert f'id="tr-note-{transfer.pk}"' in html
