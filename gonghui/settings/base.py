@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.voice",
 ]
 
 MIDDLEWARE = [
