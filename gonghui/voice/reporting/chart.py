@@ -1,0 +1,103 @@
+"""The trend chart of a 专报: submissions per period for the strongest issues, as a PNG.
+
+matplotlib's object API on the Agg canvas (no pyplot, no backend switch, no global figure state: safe in
+a web worker), the installed CJK font registered once, math text off so a `$` in a label is just a dollar sign.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from matplotlib import font_manager, rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from .content import ReportIssue, clean
+from .fonts import cjk_fonts
+
+LEGEND_LABEL_LIMIT = 16
+MAX_TICKS = 12
+COLOURS = ("#c0392b", "#1f5fa8", "#d68910", "#117a65", "#6c3483", "#566573", "#a04000", "#1a5276")
+
+
+@lru_cache(maxsize=1)
+def _font_family() -> str:
+    """Register the CJK font file with matplotlib and give the family name to ask for."""
+    font = cjk_fonts().sans
+    font_manager.fontManager.addfont(font.path)
+    names = {entry.name for entry in font_manager.fontManager.ttflist if entry.fname == font.path}
+    if font.family in names:
+        return font.family
+    return font_manager.FontProperties(fname=font.path).get_name()
+
+
+def merged_periods(issues: list[ReportIssue]) -> list[str]:
+    """All periods in time order: each issue's own order is kept, a new period goes in after the one
+    that came before it in that issue."""
+    order: list[str] = []
+    for issue in issues:
+        previous: str | None = None
+        for point in issue.trend:
+            period = clean(point.period, 20)
+            if period not in order:
+                at = order.index(previous) + 1 if previous is not None else 0
+                while previous is None and at < len(order) and order[at] < period:
+                    at += 1  # a period before everything known: keep sortable labels (2026-09) sorted
+                order.insert(at, period)
+            previous = period
+    return order
+
+
+def trend_chart_png(issues: list[ReportIssue], *, top: int = 5) -> bytes:
+    """A line per issue (the `top` strongest by rank), submissions per period; a note when no issue
+    has a trend. Raises `MissingCJKFont` when no Chinese font is installed."""
+    family = _font_family()
+    chosen = sorted(issues, key=lambda i: i.rank)[: max(top, 0)]
+    with_trend = [i for i in chosen if i.trend]
+    periods = merged_periods(with_trend)
+    with rc_context(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [family, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "text.parse_math": False,
+        }
+    ):
+        figure = Figure(figsize=(6.4, 3.0), dpi=180)
+        FigureCanvasAgg(figure)
+        ax = figure.add_subplot()
+        ax.set_title("主要议题诉求件数趋势", fontsize=11)
+        if not periods:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "暂无趋势数据", ha="center", va="center", fontsize=12, transform=ax.transAxes)
+        else:
+            x = list(range(len(periods)))
+            for n, issue in enumerate(with_trend):
+                counts: dict[str, int] = {}
+                for point in issue.trend:
+                    key = clean(point.period, 20)
+                    counts[key] = counts.get(key, 0) + max(int(point.count), 0)
+                label = f"{issue.rank}. {clean(issue.label, LEGEND_LABEL_LIMIT)}"
+                ax.plot(
+                    x,
+                    [counts.get(p, 0) for p in periods],
+                    marker="o",
+                    markersize=3,
+                    linewidth=1.6,
+                    color=COLOURS[n % len(COLOURS)],
+                    label=label,
+                )
+            step = max(1, -(-len(periods) // MAX_TICKS))
+            ax.set_xticks(x[::step], periods[::step], fontsize=8, rotation=30 if len(periods) > 6 else 0)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel("诉求件数", fontsize=9)
+            ax.tick_params(axis="y", labelsize=8)
+            ax.grid(axis="y", linewidth=0.4, alpha=0.6)
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
