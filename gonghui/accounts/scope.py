@@ -31,9 +31,10 @@ class Action(StrEnum):
     MANAGE_ORGS = "manage_orgs"  # create / move / merge / close unions
     AUDIT = "audit"  # read the audit trail
     ACCOUNTS = "accounts"  # grant roles
+    VOICE = "voice"  # enter and import demands, analyse issues, write reports, record answers
 
 
-_CADRE = {Action.VIEW, Action.EDIT, Action.APPROVE, Action.REVEAL, Action.EXPORT, Action.IMPORT}
+_CADRE = {Action.VIEW, Action.EDIT, Action.APPROVE, Action.REVEAL, Action.EXPORT, Action.IMPORT, Action.VOICE}
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.MEMBER: frozenset(),
     Role.GRASSROOTS_CADRE: frozenset(_CADRE),

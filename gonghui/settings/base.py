@@ -161,6 +161,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 
+# Outside notification senders (dotted class paths, e.g. gonghui.core.notify.LogSender); none by default,
+# so nothing about a worker leaves the platform unless the operator says so.
+GONGHUI_NOTIFY_SENDERS = env.list("GONGHUI_NOTIFY_SENDERS", default=[])
+
 # Field encryption: "keyid:base64-32-bytes" pairs, newest first. The first key encrypts; all decrypt.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=["dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE="])
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="dev-only-blind-index-key")

@@ -1,0 +1,192 @@
+"""A demand comes in: from a worker's phone, or entered by a cadre who heard it in person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gonghui.accounts.scope import Action, scope_for
+from gonghui.core import audit
+from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.text import normalize, tidy, tidy_name
+from gonghui.orgs.models import Org
+
+from ..choices import DemandCategory, DemandKind, DemandSource
+from ..models import Demand, DemandAttachment
+
+MAX_TEXT_CHARS = 2000
+MIN_TEXT_CHARS = 5
+MAX_ATTACHMENTS = 3
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+# A second identical submission this soon after the first is a double tap, not a new demand.
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+# Attachments are judged by their first bytes, not by the name or the browser's word.
+_SIGNATURES = {
+    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+    b"%PDF-": ("application/pdf", ".pdf"),
+}
+_TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+
+def new_tracking_no(today: dt.date | None = None) -> str:
+    day = (today or timezone.localdate()).strftime("%y%m%d")
+    return "SQ" + day + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))
+
+
+def clean_text(text: object) -> str:
+    value = tidy(text) if not isinstance(text, str) else text.strip()
+    if len(value) < MIN_TEXT_CHARS:
+        raise DomainError(f"请把诉求写清楚一些（至少 {MIN_TEXT_CHARS} 个字）", field="text")
+    if len(value) > MAX_TEXT_CHARS:
+        raise DomainError(f"内容太长：最多 {MAX_TEXT_CHARS} 字，现有 {len(value)} 字", field="text")
+    return value
+
+
+def _choice(value: str, choices: type[Any], field: str, label: str, *, blank_ok: bool) -> str:
+    if not value and blank_ok:
+        return ""
+    if value not in choices.values:
+        raise DomainError(f"{label}不在可选范围内", field=field)
+    return value
+
+
+def _check_uploads(uploads: list[Upload]) -> list[tuple[Upload, str, str]]:
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise DomainError(f"最多上传 {MAX_ATTACHMENTS} 个附件", field="attachments")
+    checked = []
+    for up in uploads:
+        if len(up.content) > MAX_ATTACHMENT_BYTES:
+            raise DomainError(f"附件“{tidy(up.name)[:40]}”超过 5 MB", field="attachments")
+        kind = next((v for sig, v in _SIGNATURES.items() if up.content.startswith(sig)), None)
+        if kind is None:
+            raise DomainError(f"附件“{tidy(up.name)[:40]}”不是图片（JPG/PNG）或 PDF", field="attachments")
+        checked.append((up, *kind))
+    return checked
+
+
+def _save_attachments(demand: Demand, checked: list[tuple[Upload, str, str]]) -> None:
+    for index, (up, content_type, suffix) in enumerate(checked, start=1):
+        att = DemandAttachment(
+            demand=demand, name=tidy(up.name)[:120] or f"附件{index}", size=len(up.content), content_type=content_type
+        )
+        # stored under a name we make: the worker's file name never becomes a path
+        att.file.save(f"{demand.tracking_no}-{index}{suffix}", ContentFile(up.content), save=False)
+        att.save()
+
+
+def _create(**fields: Any) -> Demand:
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Demand.objects.create(tracking_no=new_tracking_no(), **fields)
+        except IntegrityError:  # a tracking number drawn twice: draw again
+            continue
+    raise DomainError("系统繁忙，请稍后再提交")
+
+
+@transaction.atomic
+def demand_submit(
+    *,
+    user: Any,
+    text: str,
+    kind: str = DemandKind.DEMAND,
+    category: str = "",
+    is_anonymous: bool = False,
+    attachments: list[Upload] | None = None,
+) -> Demand:
+    """A worker's own demand, filed with the union that holds their membership."""
+    member = getattr(user, "member", None) if getattr(user, "member_id", None) else None
+    if member is None or member.org is None:
+        raise DomainError("您的账号还没有关联会员档案，请先申请入会，或请所在工会干部代为登记", field="text")
+    clean = clean_text(text)
+    kind = _choice(kind, DemandKind, "kind", "类型", blank_ok=False)
+    category = _choice(category, DemandCategory, "category", "分类", blank_ok=True)
+    checked = _check_uploads(attachments or [])
+    normalized = normalize(clean)
+    recent = (
+        Demand.objects.filter(
+            submitter=user, text_normalized=normalized, created_at__gte=timezone.now() - REPEAT_WINDOW
+        )
+        .order_by("-id")
+        .first()
+    )
+    if recent is not None:
+        return recent
+    demand = _create(
+        org=member.org,
+        kind=kind,
+        category=category,
+        source=DemandSource.SELF,
+        text=clean,
+        text_normalized=normalized,
+        submitter=user,
+        member=member,
+        is_anonymous=is_anonymous,
+        submitted_on=timezone.localdate(),
+    )
+    _save_attachments(demand, checked)
+    audit.record(actor=user, action="demand.submit", obj=demand, after=_audit_view(demand))
+    return demand
+
+
+@transaction.atomic
+def demand_enter(
+    *,
+    actor: Any,
+    org: Org,
+    text: str,
+    source: str,
+    kind: str = DemandKind.DEMAND,
+    category: str = "",
+    speaker_name: str = "",
+    is_anonymous: bool = False,
+    submitted_on: dt.date | None = None,
+) -> Demand:
+    """A cadre records what a worker said at a visit, on the hotline or in a meeting."""
+    if not scope_for(actor).allows(Action.VOICE, org):
+        raise NotFound("未找到该工会组织")
+    if not org.is_active:
+        raise DomainError("该工会已撤销或合并，不能再登记诉求", field="org")
+    source = _choice(source, DemandSource, "source", "来源", blank_ok=False)
+    if source == DemandSource.SELF:
+        raise DomainError("干部代录的诉求请选择走访、热线、座谈会等来源", field="source")
+    today = timezone.localdate()
+    when = submitted_on or today
+    if when > today:
+        raise DomainError("反映日期不能晚于今天", field="submitted_on")
+    clean = clean_text(text)
+    demand = _create(
+        org=org,
+        kind=_choice(kind, DemandKind, "kind", "类型", blank_ok=False),
+        category=_choice(category, DemandCategory, "category", "分类", blank_ok=True),
+        source=source,
+        text=clean,
+        text_normalized=normalize(clean),
+        speaker_name="" if is_anonymous else tidy_name(speaker_name)[:50],
+        is_anonymous=is_anonymous,
+        entered_by=actor,
+        submitted_on=when,
+    )
+    audit.record(actor=actor, action="demand.enter", obj=demand, after=_audit_view(demand))
+    return demand
+
+
+def _audit_view(demand: Demand) -> dict[str, Any]:
+    # the analysed copy, never the raw text: an ID number typed into a demand stays out of the trail
+    return audit.snapshot(demand, ["tracking_no", "org_id", "kind", "category", "source", "is_anonymous"]) | {
+        "text": demand.text_normalized[:200]
+    }

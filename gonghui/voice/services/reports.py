@@ -1,0 +1,261 @@
+"""专报: issues packed into a report (草稿 → 已报送 → 已答复 → 已反馈), and the answer carried back down."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from gonghui.accounts.scope import Action, scope_for
+from gonghui.core import audit
+from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
+from gonghui.core.notify import notify_many
+from gonghui.core.text import tidy
+from gonghui.orgs.models import Org
+
+from ..choices import REPORT_TRANSITIONS, DemandStatus, IssueStatus, ReportStatus
+from ..models import Answer, Demand, DemandReply, Issue, IssueMembership, Report, ReportItem
+
+MAX_ISSUES = 20
+MAX_LONG_TEXT = 5000
+
+
+def _long_text(value: str, field: str, label: str) -> str:
+    text = str(value or "").strip()
+    if len(text) > MAX_LONG_TEXT:
+        raise DomainError(f"{label}最多 {MAX_LONG_TEXT} 字", field=field)
+    return text
+
+
+def _line(value: str, field: str, label: str, *, required: bool, limit: int = 120) -> str:
+    text = tidy(value)
+    if required and not text:
+        raise DomainError(f"请填写{label}", field=field)
+    if len(text) > limit:
+        raise DomainError(f"{label}最多 {limit} 字", field=field)
+    return text
+
+
+def _lock(report: Report, actor: Any, version: int | None, *, expect: str) -> Report:
+    locked = Report.objects.select_for_update().select_related("org").get(pk=report.pk)
+    if not scope_for(actor).allows(Action.VOICE, locked.org):
+        raise NotFound("未找到该专报")
+    if version is not None and locked.version != version:
+        raise StaleVersion()
+    if locked.status != expect:
+        raise DomainError(f"该专报{locked.get_status_display()}，不能进行这一步", field="status")
+    return locked
+
+
+def _move(report: Report, to: str) -> None:
+    if to not in REPORT_TRANSITIONS[report.status]:
+        raise DomainError("专报状态不允许这样变更", field="status")
+    report.status = to
+
+
+@transaction.atomic
+def report_create(*, actor: Any, org: Org, issues: list[Issue], title: str = "") -> Report:
+    scope = scope_for(actor)
+    if not scope.allows(Action.VOICE, org):
+        raise NotFound("未找到该工会组织")
+    chosen = list(dict.fromkeys(issues))
+    if not chosen:
+        raise DomainError("请至少选择一个议题", field="issues")
+    if len(chosen) > MAX_ISSUES:
+        raise DomainError(f"一份专报最多 {MAX_ISSUES} 个议题", field="issues")
+    for issue in chosen:
+        if not issue.scope_org.path.startswith(org.path) or not scope.allows(Action.VOICE, issue.scope_org):
+            raise NotFound("未找到该议题")
+        if issue.status != IssueStatus.ACTIVE:
+            raise DomainError(f"议题“{issue.label}”{issue.get_status_display()}，不能写入专报", field="issues")
+    year = timezone.localdate().year
+    for _ in range(3):
+        serial = (Report.objects.filter(org=org, year=year).aggregate(m=Max("serial"))["m"] or 0) + 1
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    org=org,
+                    year=year,
+                    serial=serial,
+                    title=_line(title, "title", "标题", required=False) or "关于职工群众反映集中问题的专报",
+                    created_by=actor,
+                )
+            break
+        except IntegrityError:  # two cadres took the same serial at once: take the next
+            continue
+    else:
+        raise Conflict("期号冲突，请重试")
+    ordered = sorted(chosen, key=lambda i: (-i.score, -i.size, i.pk))
+    ReportItem.objects.bulk_create(
+        [ReportItem(report=report, issue=issue, rank=n) for n, issue in enumerate(ordered, start=1)]
+    )
+    audit.record(actor=actor, action="report.create", obj=report, after={"issues": [i.pk for i in ordered]})
+    return report
+
+
+@transaction.atomic
+def report_update(
+    *,
+    actor: Any,
+    report: Report,
+    version: int,
+    title: str,
+    summary: str,
+    asks: str,
+    item_asks: dict[int, str] | None = None,
+) -> Report:
+    locked = _lock(report, actor, version, expect=ReportStatus.DRAFT)
+    before = audit.snapshot(locked, ["title", "summary", "asks"])
+    locked.title = _line(title, "title", "标题", required=True)
+    locked.summary = _long_text(summary, "summary", "导语")
+    locked.asks = _long_text(asks, "asks", "意见建议")
+    for item in locked.items.all():
+        if item_asks and item.issue_id in item_asks:
+            item.asks = _long_text(item_asks[item.issue_id], f"asks_{item.issue_id}", "议题建议")
+            item.save(update_fields=["asks"])
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    old, new = audit.diff(before, audit.snapshot(locked, ["title", "summary", "asks"]))
+    audit.record(actor=actor, action="report.update", obj=locked, before=old, after=new)
+    return locked
+
+
+@transaction.atomic
+def report_submit(
+    *, actor: Any, report: Report, version: int, submitted_to: str, submitted_on: dt.date | None = None
+) -> Report:
+    """已报送: the content is frozen as sent, and its demands can no longer be moved by any run."""
+    from ..report_content import build_report_content, content_to_json
+
+    locked = _lock(report, actor, version, expect=ReportStatus.DRAFT)
+    when = submitted_on or timezone.localdate()
+    if when > timezone.localdate():
+        raise DomainError("报送日期不能晚于今天", field="submitted_on")
+    _move(locked, ReportStatus.SUBMITTED)
+    locked.submitted_to = _line(submitted_to, "submitted_to", "报送对象（党委或政府部门）", required=True)
+    locked.submitted_on = when
+    issue_ids = list(locked.items.values_list("issue_id", flat=True))
+    IssueMembership.objects.filter(issue_id__in=issue_ids).update(pinned=True)
+    Demand.objects.filter(
+        memberships__issue_id__in=issue_ids, status__in=[DemandStatus.RECEIVED, DemandStatus.CLUSTERED]
+    ).update(status=DemandStatus.REPORTED)
+    locked.snapshot = content_to_json(build_report_content(locked))
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action="report.submit",
+        obj=locked,
+        after={"submitted_to": locked.submitted_to, "submitted_on": str(when), "issues": issue_ids},
+    )
+    return locked
+
+
+@transaction.atomic
+def report_record_answer(
+    *, actor: Any, report: Report, version: int, body: str, text: str, answered_on: dt.date | None = None
+) -> Answer:
+    """已答复: the answer is written down; passing it to every worker follows (report_feed_back)."""
+    locked = _lock(report, actor, version, expect=ReportStatus.SUBMITTED)
+    when = answered_on or timezone.localdate()
+    if when > timezone.localdate():
+        raise DomainError("答复日期不能晚于今天", field="answered_on")
+    if locked.submitted_on and when < locked.submitted_on:
+        raise DomainError("答复日期不能早于报送日期", field="answered_on")
+    answer_text = _long_text(text, "text", "答复内容")
+    if not answer_text:
+        raise DomainError("请填写答复内容", field="text")
+    _move(locked, ReportStatus.ANSWERED)
+    answer = Answer.objects.create(
+        report=locked,
+        body=_line(body, "body", "答复单位", required=True),
+        text=answer_text,
+        answered_on=when,
+        recorded_by=actor,
+    )
+    locked.version = F("version") + 1
+    locked.save()
+    audit.record(actor=actor, action="report.answer", obj=locked, after={"body": answer.body, "on": str(when)})
+    return answer
+
+
+def report_answer_and_feed_back(
+    *, actor: Any, report: Report, version: int, body: str, text: str, answered_on: dt.date | None = None
+) -> Answer:
+    """Record the answer, then hand the fan-out to the background worker."""
+    from ..tasks import feed_back_answer
+
+    answer = report_record_answer(
+        actor=actor, report=report, version=version, body=body, text=text, answered_on=answered_on
+    )
+    feed_back_answer.enqueue(report.pk)
+    return answer
+
+
+@transaction.atomic
+def report_feed_back(*, report_id: int) -> Report:
+    """已反馈: every demand behind every issue of the report gets the answer; every worker a message.
+
+    Safe to run twice: a demand gets one reply per answer (unique), a second run adds only demands that
+    joined the issues since.
+    """
+    report = Report.objects.select_for_update().select_related("answer", "org").get(pk=report_id)
+    if report.status not in (ReportStatus.ANSWERED, ReportStatus.FED_BACK):
+        raise DomainError("专报还没有答复，不能反馈", field="status")
+    answer = report.answer
+    issue_ids = list(report.items.values_list("issue_id", flat=True))
+    demands = Demand.objects.filter(memberships__issue_id__in=issue_ids).distinct()
+    already = set(DemandReply.objects.filter(answer=answer).values_list("demand_id", flat=True))
+    fresh = [d for d in demands.select_related("submitter") if d.pk not in already]
+    DemandReply.objects.bulk_create([DemandReply(demand=d, answer=answer) for d in fresh], ignore_conflicts=True)
+    Demand.objects.filter(pk__in=[d.pk for d in fresh]).update(status=DemandStatus.ANSWERED)
+    reached = notify_many(
+        [d.submitter for d in fresh if d.submitter_id],
+        title="您反映的诉求有了答复",
+        body=f"{answer.body}：{answer.text[:120]}",
+        url="/voice/mine/",
+    )
+    if report.status == ReportStatus.ANSWERED:
+        _move(report, ReportStatus.FED_BACK)
+        report.fed_back_at = timezone.now()
+    report.workers_reached = F("workers_reached") + reached
+    report.version = F("version") + 1
+    report.save()
+    report.refresh_from_db()
+    audit.record(
+        actor=answer.recorded_by,
+        action="report.feed_back",
+        obj=report,
+        after={"demands": len(fresh), "workers_notified": reached},
+    )
+    return report
+
+
+@transaction.atomic
+def reply_rate(*, user: Any, reply: DemandReply, rating: str, comment: str = "") -> DemandReply:
+    from ..choices import Rating
+
+    locked = DemandReply.objects.select_for_update().select_related("demand").get(pk=reply.pk)
+    if locked.demand.submitter_id != getattr(user, "pk", None):
+        raise NotFound("未找到该答复")
+    if rating not in Rating.values:
+        raise DomainError("请选择满意、基本满意或不满意", field="rating")
+    before = {"rating": locked.rating, "comment": locked.comment}
+    locked.rating = rating
+    locked.comment = _line(comment, "comment", "评价意见", required=False, limit=300)
+    locked.rated_at = timezone.now()
+    locked.save(update_fields=["rating", "comment", "rated_at"])
+    audit.record(
+        actor=user,
+        action="reply.rate",
+        obj=locked,
+        org_id=locked.demand.org_id,
+        before=before,
+        after={"rating": locked.rating, "comment": locked.comment},
+    )
+    return locked
