@@ -7,6 +7,7 @@ a web worker), the installed CJK font registered once, math text off so a `$` in
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 
 from matplotlib import font_manager, rc_context
@@ -33,19 +34,30 @@ def _font_family() -> str:
     return font_manager.FontProperties(fname=font.path).get_name()
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _numeric_key(period: str) -> tuple[str, tuple[int, ...]] | None:
+    """ "2026-09" → ("-", (2026, 9)); "第45周" → ("第周", (45,)); None when the label has no number."""
+    numbers = tuple(int(n) for n in _NUMBER.findall(period))
+    return (_NUMBER.sub("", period), numbers) if numbers else None
+
+
 def merged_periods(issues: list[ReportIssue]) -> list[str]:
-    """All periods in time order: each issue's own order is kept, a new period goes in after the one
-    that came before it in that issue."""
+    """All periods in time order. Labels of one shape with numbers in them (2026-09, 2026-W45, 第45周)
+    are sorted by those numbers; other labels keep each issue's own order, a new one going in after the
+    period that came before it in that issue."""
+    labels = list(dict.fromkeys(clean(p.period, 20) for issue in issues for p in issue.trend))
+    keys = [_numeric_key(label) for label in labels]
+    if labels and all(keys) and len({k[0] for k in keys if k}) == 1:
+        return sorted(labels, key=lambda label: _numeric_key(label) or ("", ()))
     order: list[str] = []
     for issue in issues:
         previous: str | None = None
         for point in issue.trend:
             period = clean(point.period, 20)
             if period not in order:
-                at = order.index(previous) + 1 if previous is not None else 0
-                while previous is None and at < len(order) and order[at] < period:
-                    at += 1  # a period before everything known: keep sortable labels (2026-09) sorted
-                order.insert(at, period)
+                order.insert(order.index(previous) + 1 if previous is not None else 0, period)
             previous = period
     return order
 
