@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
+    path("voice/", include("gonghui.voice.urls")),
     path("audit/", include("gonghui.core.urls")),
     path("api/", include("gonghui.api_urls")),
     path("sysadmin/", admin.site.urls),

@@ -16,4 +16,11 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "can_audit": bool(scope.paths.get(Action.AUDIT)),
         "can_import": bool(scope.paths.get(Action.IMPORT)),
         "is_member": bool(scope.member_id),
+        "unread_messages": _unread(user) if scope.member_id else 0,
     }
+
+
+def _unread(user: Any) -> int:
+    from gonghui.core.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

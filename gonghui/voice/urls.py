@@ -14,6 +14,7 @@ urlpatterns = [
     path("demands/", intake.demand_list, name="demands"),
     path("demands/new/", intake.demand_new, name="demand_new"),
     path("demands/<int:pk>/", intake.demand_detail, name="demand"),
+    path("demands/<int:pk>/files/<int:aid>/", intake.attachment, name="attachment"),
     path("import/", imports.upload, name="import"),
     path("import/sample.xlsx", imports.sample, name="import_sample"),
     path("issues/", analysis.issue_list, name="issues"),

@@ -73,6 +73,23 @@ def amount(value: Any) -> str:
 
 
 @register.filter
+def signed_percent(value: Any) -> str:
+    """A ratio as a signed percentage: 0.25 → +25%, None → —."""
+    if value is None or value == "":
+        return "—"
+    percent = round(float(value) * 100)
+    return f"{percent:+d}%" if percent else "0%"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share as a percentage: 0.873 → 87.3%, None → —."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.1f}%"
+
+
+@register.filter
 def yesno_cn(value: Any) -> str:
     return "是" if value else "否"
 
@@ -111,6 +128,22 @@ ACTION_LABELS = {
     "role.revoke": "收回角色",
     "token.create": "创建 API 令牌",
     "token.revoke": "吊销 API 令牌",
+    "demand.submit": "职工提交诉求",
+    "demand.enter": "干部代录诉求",
+    "demand.import": "导入问卷诉求",
+    "voice_run.request": "发起议题分析",
+    "voice_run.apply": "保存议题分析结果",
+    "issue.rename": "议题改名",
+    "issue.merge": "合并议题",
+    "issue.split": "拆分议题",
+    "report.create": "生成专报草稿",
+    "report.update": "修改专报",
+    "report.submit": "报送专报",
+    "report.answer": "记录党政答复",
+    "report.feed_back": "答复反馈到职工",
+    "report.download_docx": "下载专报 Word",
+    "report.download_pdf": "下载专报 PDF",
+    "reply.rate": "职工评价答复",
 }
 
 OBJECT_TYPE_LABELS = {
@@ -123,6 +156,12 @@ OBJECT_TYPE_LABELS = {
     "accounts.user": "账号",
     "accounts.roleassignment": "角色授权",
     "accounts.apitoken": "API 令牌",
+    "voice.demand": "职工诉求",
+    "voice.demandimport": "诉求导入",
+    "voice.clusterrun": "议题分析",
+    "voice.issue": "议题",
+    "voice.report": "专报",
+    "voice.demandreply": "答复评价",
 }
 
 
@@ -263,6 +302,8 @@ def nav_section(context: template.Context) -> str:
         return "import" if (name or "").startswith("import") or "roster" in match.route else "members"
     if namespace == "orgs":
         return "orgs"
+    if namespace == "voice":
+        return "voice_mine" if name in {"submit", "mine", "my_demand", "rate", "notifications"} else "voice"
     return namespace or ""
 
 

@@ -1,0 +1,112 @@
+"""Cadres' demand pages: the list under their scope, entering what they heard, one demand in full."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from gonghui.accounts.scope import Action, scope_for
+from gonghui.core.errors import NotFound
+from gonghui.core.forms import domain_errors_on
+
+from .. import selectors
+from ..choices import DemandSource, DemandStatus
+from ..forms import EnterForm
+from ..services import demand_enter
+from .shared import org_choices, org_from, require_voice
+
+
+@login_required
+def demand_list(request: HttpRequest) -> HttpResponse:
+    require_voice(request, Action.VIEW)
+    qs = selectors.demands_for(request.user).select_related("org")
+    org_code = request.GET.get("org", "")
+    if org_code:
+        org = org_from(request, org_code, Action.VIEW)
+        qs = qs.filter(org__path__startswith=org.path)
+    status = request.GET.get("status", "")
+    if status in DemandStatus.values:
+        qs = qs.filter(status=status)
+    source = request.GET.get("source", "")
+    if source in DemandSource.values:
+        qs = qs.filter(source=source)
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        qs = qs.filter(text_normalized__icontains=q)
+    page = Paginator(qs.order_by("-submitted_on", "-id"), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "voice/demands.html",
+        {
+            "page": page,
+            "orgs": org_choices(request.user, Action.VIEW),
+            "statuses": DemandStatus.choices,
+            "sources": DemandSource.choices,
+            "filters": {"org": org_code, "status": status, "source": source, "q": q},
+            "can_enter": bool(scope_for(request.user).paths.get(Action.VOICE)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_new(request: HttpRequest) -> HttpResponse:
+    require_voice(request)
+    choices = org_choices(request.user)
+    form = EnterForm(request.POST or None, org_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        org = org_from(request, form.cleaned_data["org"])
+        with domain_errors_on(form):
+            demand = demand_enter(
+                actor=request.user,
+                org=org,
+                text=form.cleaned_data["text"],
+                source=form.cleaned_data["source"],
+                kind=form.cleaned_data["kind"],
+                category=form.cleaned_data["category"],
+                speaker_name=form.cleaned_data["speaker_name"],
+                is_anonymous=form.cleaned_data["is_anonymous"],
+                submitted_on=form.cleaned_data["submitted_on"],
+            )
+            messages.success(request, f"已登记，受理编号 {demand.tracking_no}")
+            if "again" in request.POST:
+                return redirect("voice:demand_new")
+            return redirect("voice:demand", pk=demand.pk)
+    return render(request, "voice/demand_new.html", {"form": form})
+
+
+@login_required
+def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_voice(request, Action.VIEW)
+    try:
+        demand = selectors.get_demand_for_user(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    memberships = demand.memberships.select_related("issue", "scope_org").order_by("scope_org__depth")
+    return render(
+        request,
+        "voice/demand.html",
+        {
+            "demand": demand,
+            "memberships": memberships,
+            "replies": demand.replies.select_related("answer").all(),
+            "attachments": demand.attachments.all(),
+        },
+    )
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse:
+    require_voice(request, Action.VIEW)
+    try:
+        demand = selectors.get_demand_for_user(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    att = demand.attachments.filter(pk=aid).first()
+    if att is None:
+        raise Http404
+    return FileResponse(att.file.open("rb"), content_type=att.content_type, filename=att.file.name.rsplit("/", 1)[-1])

@@ -1,0 +1,43 @@
+"""What the cadre pages of the voice loop share: who may use them and which orgs they may pick."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from gonghui.accounts.scope import Action, get_org_for_user, orgs_for, scope_for
+from gonghui.core.errors import NotFound
+from gonghui.orgs.models import Org, OrgStatus
+
+MAX_ORG_CHOICES = 3000
+
+
+def require_voice(request: HttpRequest, action: Action = Action.VOICE) -> None:
+    """Pages for cadres (and, read-only, leaders): anyone else is told the page does not exist."""
+    if not scope_for(request.user).paths.get(action):
+        raise Http404
+
+
+def org_choices(user: Any, action: Action = Action.VOICE) -> list[tuple[str, str]]:
+    orgs = (
+        orgs_for(user, action)
+        .filter(status=OrgStatus.ACTIVE)
+        .order_by("path")
+        .only("code", "name", "depth")[:MAX_ORG_CHOICES]
+    )
+    top = min((o.depth for o in orgs), default=0)
+    return [(o.code, "　" * (o.depth - top) + o.name) for o in orgs]
+
+
+def org_from(request: HttpRequest, code: str | None, action: Action = Action.VOICE) -> Org:
+    """The org a form names, or the caller's own top org; out of scope is a 404."""
+    try:
+        if code:
+            return get_org_for_user(request.user, action, code=code)
+        roots = scope_for(request.user).paths.get(action, ())
+        if not roots:
+            raise NotFound()
+        return orgs_for(request.user, action).filter(path=roots[0]).get()
+    except (NotFound, Org.DoesNotExist):
+        raise Http404 from None
