@@ -37,10 +37,10 @@ SEED = 20260101
 @dataclass(frozen=True)
 class Params:
     sample: int = 8000  # duplicate-group leaders the model is fitted on
-    svd_dims: int = 60
+    svd_dims: int = 45
     char_weight: float = 0.8  # weight of the character 2–3-gram block against the word block
     over_clusters: int = 0  # 0: chosen from the sample size (see _over_k)
-    merge_distance: float = 0.9  # average-linkage cosine distance below which micro-clusters merge
+    merge_distance: float = 0.8  # average-linkage cosine distance below which micro-clusters merge
     min_fit: float = 0.25  # cosine to the centre a text needs to belong to it
     min_size: int = 0  # 0: chosen from the number of texts (see _min_size)
     chunk: int = 20_000
@@ -86,7 +86,8 @@ class _Vectoriser:
 
     def fit_transform(self, tokens: Sequence[list[str]], chars: Sequence[str]) -> np.ndarray:
         x = self._stack(tokens, chars, fit=True)
-        dims = min(self.params.svd_dims, x.shape[1] - 1, x.shape[0] - 1)
+        # a few dimensions per ~8 texts: a small batch (one union's dozen demands) needs the smoothing most
+        dims = min(self.params.svd_dims, x.shape[1] - 1, max(2, x.shape[0] // 8))
         if dims >= 2:
             self.svd = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=5, random_state=SEED)
             z = self.svd.fit_transform(x)
@@ -162,8 +163,10 @@ def cluster_documents(
     texts: list[str] = []
     step = max(params.chunk, 1)
     for start in range(0, n, step):
-        texts.extend(d.normalized if d.normalized is not None else normalize_text(d.text) for d in docs[start : start + step])
-        report(0.2 * min(n, start + step) / n, "文本规范化")
+        texts.extend(
+            d.normalized if d.normalized is not None else normalize_text(d.text) for d in docs[start : start + step]
+        )
+        report(round(0.2 * min(n, start + step) / n, 4), "文本规范化")
 
     # 2. near-duplicate groups
     report(0.2, "查找重复")
@@ -211,7 +214,7 @@ def cluster_documents(
                 sims = z @ centres.T
                 best[start : start + len(part)] = sims.argmax(axis=1)
                 fit[start : start + len(part)] = sims.max(axis=1)
-                report(lo + (hi - lo) * min(len(candidates), start + step) / len(candidates), stage)
+                report(round(lo + (hi - lo) * min(len(candidates), start + step) / len(candidates), 4), stage)
             return best, fit
 
         keep_z = len(candidates) * params.svd_dims * 4 < 400 * 2**20  # keep vectors when they are small

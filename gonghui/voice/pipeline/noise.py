@@ -10,7 +10,9 @@ import re
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LETTERS = re.compile(r"[A-Za-z]")
 # One of these alone marks an ad or spam.
-_AD_STRONG = re.compile(r"代开发票|刷单|点击链接|https?://|www\.|无抵押|当天放款|低息贷款|日结\d+|详询客服|加微信|加v信|vx[:：]", re.I)
+_AD_STRONG = re.compile(
+    r"代开发票|刷单|点击链接|https?://|www\.|无抵押|当天放款|低息贷款|日结\d+|详询客服|加微信|加v信|vx[:：]", re.I
+)
 # Two of these together do (each alone appears in real demands: 兼职骑手, 电动车, 价格).
 _AD_WEAK = re.compile(r"兼职|高薪|贷款|放款|特价|优惠|出售|二手|面议|包邮|招聘|代办|返现|免费领|微信|客服|咨询电话")
 _TEST = re.compile(r"^(?:测试|test|ceshi|试一下|试试)", re.I)

@@ -37,7 +37,9 @@ def urgency_reasons(normalized: str) -> list[str]:
     return [name for name, pattern in URGENCY if pattern.search(normalized)]
 
 
-def score(*, distinct_submitters: int, distinct_unions: int, growth: float | None, urgent: int, submissions: int) -> float:
+def score(
+    *, distinct_submitters: int, distinct_unions: int, growth: float | None, urgent: int, submissions: int
+) -> float:
     """score = distinct submitters × breadth × trend × urgency, where
     breadth = 1 + 0.5·log2(1 + distinct unions)  (an issue raised in many unions weighs more),
     trend   = 1 + 0.25·clamp(growth, −0.5, 1)    (growing issues up to +25 %, fading ones down to −12.5 %;

@@ -16,6 +16,8 @@ _PLACEHOLDERS = re.compile(re.escape(ID_PLACEHOLDER) + "|" + re.escape(MOBILE_PL
 # Any run of 5+ digits/letters mixed with digits: account numbers, order numbers, left-over phone parts.
 _LONG_NUMBER = re.compile(r"[0-9A-Za-z]*\d[0-9A-Za-z\-]{4,}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Counts and amounts written in hanzi (三个, 两千多, 十几个, 四块): never an issue's word.
+_NUMERAL = re.compile(r"^[零一二三四五六七八九十百千万两几半多第每]+[个月天年块元次点号周岁人位件单分毛钟小时多来余]*$")
 _WORDLIKE = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[\u4e00-\u9fff]*[A-Za-z]{2,}[\u4e00-\u9fff]*)$")
 
 # A few spellings of one concept, so that the words meet: (variant, canonical).
@@ -79,7 +81,7 @@ def segmenter() -> rjieba.Jieba:
 @lru_cache(maxsize=200_000)
 def _keep(token: str) -> str | None:
     token = token.strip().lower()
-    if not token or token in STOPWORDS or not _WORDLIKE.match(token):
+    if not token or token in STOPWORDS or not _WORDLIKE.match(token) or _NUMERAL.match(token):
         return None
     token = SYNONYMS.get(token, token)
     return None if token in STOPWORDS else token
