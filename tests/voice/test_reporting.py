@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import Any
 
 import pytest
 from docx import Document
@@ -205,7 +206,8 @@ def test_docx_sets_east_asian_fonts_on_styles_and_runs(draft_docx: bytes) -> Non
     runs += [r for row in doc.tables[0].rows for c in row.cells for p in c.paragraphs for r in p.runs]
     assert len(runs) > 30
     for run in runs:
-        fonts = run._r.rPr.find(qn("w:rFonts"))
+        rpr = run._r.rPr
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
         assert fonts is not None and fonts.get(qn("w:eastAsia")), run.text
     # the font table lets a reader without 仿宋 substitute a GB2312 font instead of printing boxes
     assert re.search(r'w:name="仿宋".*?w:charset w:val="86"', docx_raw(draft_docx), flags=re.S)
@@ -214,8 +216,8 @@ def test_docx_sets_east_asian_fonts_on_styles_and_runs(draft_docx: bytes) -> Non
 def test_docx_is_a4_with_page_numbers(draft_docx: bytes) -> None:
     doc = Document(io.BytesIO(draft_docx))
     section = doc.sections[0]
-    assert abs(section.page_width - Mm(210)) < Mm(1)
-    assert abs(section.page_height - Mm(297)) < Mm(1)
+    assert section.page_width is not None and abs(section.page_width - Mm(210)) < Mm(1)
+    assert section.page_height is not None and abs(section.page_height - Mm(297)) < Mm(1)
     assert 'w:instr="PAGE"' in docx_raw(draft_docx)
 
 
@@ -253,13 +255,13 @@ def test_pdf_embeds_a_cjk_font_and_the_chart(draft_pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(draft_pdf))
     fonts: set[str] = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            fonts.add(str(font["/BaseFont"]))
+        resources: Any = page["/Resources"]
+        for ref in resources["/Font"].values():
+            fonts.add(str(ref.get_object()["/BaseFont"]))
     assert any("CJK" in f or "Hei" in f or "Source" in f for f in fonts), fonts
     images = [img for page in reader.pages for img in page.images]
     assert images
-    assert any(img.data.startswith(PNG_MAGIC) or img.image.size[0] > 300 for img in images)
+    assert any(img.image is not None and img.image.size[0] > 600 for img in images)  # the chart, full size
 
 
 def test_pdf_draft_mark_and_page_numbers(draft_pdf: bytes) -> None:
@@ -370,7 +372,7 @@ def test_trend_chart_is_a_png() -> None:
 def test_trend_chart_handles_issues_without_trend_and_odd_labels() -> None:
     assert trend_chart_png([]).startswith(PNG_MAGIC)
     assert trend_chart_png([issue(1, trend=[]), issue(2, trend=[])]).startswith(PNG_MAGIC)
-    mixed = [issue(1, trend=[]), issue(2, label="$\\frac{ 未闭合 ^_", trend=[TrendPoint("第45周", 3)])]
+    mixed = [issue(1, trend=[]), issue(2, label="$\\frac{$ 未闭合", trend=[TrendPoint("第45周", 3)])]
     assert trend_chart_png(mixed, top=5).startswith(PNG_MAGIC)
     assert trend_chart_png([issue(1, trend=[TrendPoint("2026-09", -5)])], top=0).startswith(PNG_MAGIC)
 
@@ -387,6 +389,14 @@ def test_periods_merge_in_time_order() -> None:
 )
 def test_growth_is_shown_as_a_percentage(growth: float | None, shown: str) -> None:
     assert format_growth(growth) == shown
+
+
+def test_grouped_id_numbers_are_masked_too() -> None:
+    grouped = f"{ID_NUMBER[:6]} {ID_NUMBER[6:14]} {ID_NUMBER[14:]}"
+    dashed = f"{ID_NUMBER[:6]}-{ID_NUMBER[6:10]}-{ID_NUMBER[10:14]}-{ID_NUMBER[14:]}"
+    for text in (grouped, dashed, ID_NUMBER.lower()):
+        assert clean(f"证件{text}号") == "证件[身份证号]号"
+    assert clean("订单号 2026112700001") == "订单号 2026112700001"  # 13 digits: not a personal number
 
 
 def test_clean_masks_before_it_cuts() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from gonghui.core.dates import format_date
-from gonghui.core.text import mask_personal_numbers
+from gonghui.core.text import ID_PLACEHOLDER, mask_personal_numbers
 
 DRAFT = "草稿"
 NO_COMPARISON = "无可比数据"
@@ -81,6 +81,9 @@ _SPACES = re.compile(r"[ \t\u3000]+")
 # Full-width digits would slip past the masks (which look for ASCII digits): fold them first.
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ＋", "0123456789Xx+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# Beyond core's masks: an ID number written in groups (530702 19900101 1234, 530702-1990-0101-1234) or
+# any other 18-character run that reads like one — in a report to 党政 no such number is wanted.
+_GROUPED_ID = re.compile(r"(?<![0-9A-Za-z])\d{6}[ -]?\d{4}[ -]?\d{4}[ -]?\d{3}[\dXx](?![0-9A-Za-z])")
 
 
 def clean(value: object, limit: int = LINE_LIMIT, *, multiline: bool = False) -> str:
@@ -91,7 +94,7 @@ def clean(value: object, limit: int = LINE_LIMIT, *, multiline: bool = False) ->
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = _UNPRINTABLE.sub("", text).translate(_FULLWIDTH_DIGITS)
-    text = mask_personal_numbers(text)
+    text = _GROUPED_ID.sub(ID_PLACEHOLDER, mask_personal_numbers(text))
     if multiline:
         lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
         text = _BLANK_LINES.sub("\n", "\n".join(lines)).strip()

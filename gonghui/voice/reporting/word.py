@@ -8,12 +8,12 @@ import io
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
+from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from .chart import trend_chart_png
@@ -34,7 +34,7 @@ _FONT_TABLE = {
 }
 RED = RGBColor(0xC0, 0x00, 0x00)
 BODY_SIZE = Pt(14)
-TABLE_SIZE = Pt(10.5)
+TABLE_SIZE = Pt(10)
 INDENT = Pt(28)  # two characters
 
 
@@ -90,6 +90,10 @@ def _setup_styles(doc: DocxDocument) -> None:
         fmt.space_before = Pt(6) if name.startswith("Heading") else Pt(0)
         fmt.space_after = Pt(4)
         fmt.line_spacing = 1.25
+    title_ppr = doc.styles["Title"].element.pPr
+    if title_ppr is not None:  # the template's Title has a blue rule under it: not in a 公文
+        for border in title_ppr.findall(qn("w:pBdr")):
+            title_ppr.remove(border)
 
 
 def _font_table(doc: DocxDocument) -> None:
@@ -185,30 +189,39 @@ def _page_number(paragraph: Paragraph) -> None:
 
 
 def _cell(cell: _Cell, text: str, *, bold: bool = False, center: bool = True) -> None:
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.first_line_indent = Pt(0)
     paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(paragraph, text, size=TABLE_SIZE, bold=bold, font=HEADING if bold else BODY)
+
+
+def _row_flag(row: _Row, tag: str) -> None:
+    flag = OxmlElement(tag)
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
 
 
 def _summary_table(doc: DocxDocument, view: ReportView) -> None:
     table = doc.add_table(rows=1, cols=len(TABLE_HEADERS))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Mm(12), Mm(62), Mm(18), Mm(18), Mm(18), Mm(16), Mm(12))
+    table.autofit = False
+    widths = (Mm(12), Mm(50), Mm(20), Mm(20), Mm(20), Mm(22), Mm(12))  # 156 mm: the text width
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # w:gridCol, which LibreOffice follows
     header = table.rows[0]
-    tr_pr = header._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")  # the header row again on every page
-    repeat.set(qn("w:val"), "true")
-    tr_pr.append(repeat)
+    _row_flag(header, "w:tblHeader")  # the header row again on every page
     for cell, text, width in zip(header.cells, TABLE_HEADERS, widths, strict=True):
-        cell.width = width
+        cell.width = width  # w:tcW, which Word follows
         _cell(cell, text, bold=True)
     for issue in view.issues:
-        cells = table.add_row().cells
-        for n, (cell, text, width) in enumerate(zip(cells, table_row(issue), widths, strict=True)):
+        row = table.add_row()
+        _row_flag(row, "w:cantSplit")
+        for n, (cell, text, width) in enumerate(zip(row.cells, table_row(issue), widths, strict=True)):
             cell.width = width
             _cell(cell, text, center=n != 1)
 
