@@ -340,9 +340,9 @@ def test_very_long_texts_are_cut_not_broken() -> None:
     assert len(quotes) == 1 and len(quotes[0]) <= QUOTE_LIMIT + 2 and quotes[0].endswith("…”")
     assert "“" + "A" * (QUOTE_LIMIT - 1) + "…”" in text  # the quote is cut; the asks below stay whole
     assert "职工反映" * 1250 in text  # the cadre's summary stays whole
-    reader = PdfReader(io.BytesIO(render_pdf(content)))
-    assert len(reader.pages) >= 2
-    assert re.search(r"“(工资){90,}工?…”", compact(pdf_text(render_pdf(content))))
+    pdf_blob = render_pdf(content)
+    assert len(PdfReader(io.BytesIO(pdf_blob)).pages) >= 2
+    assert re.search(r"“(工资){90,}工?…”", compact(pdf_text(pdf_blob)))
 
 
 def test_control_characters_do_not_break_the_docx() -> None:
