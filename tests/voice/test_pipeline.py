@@ -81,7 +81,7 @@ def test_two_clearly_different_topics_end_up_in_different_issues():
 
 def test_exact_duplicates_are_reported_kept_together_and_do_not_dominate_representatives():
     copy = WAGES[0]
-    texts = WAGES + [copy, copy, copy] + CANTEEN
+    texts = [*WAGES, copy, copy, copy, *CANTEEN]
     docs = docs_of(texts)
     result = cluster_documents(docs)
     first, copies = "1", [str(len(WAGES) + k) for k in (1, 2, 3)]
@@ -104,10 +104,7 @@ def test_gibberish_ads_tests_and_greetings_are_set_aside_as_noise():
 
 
 def test_id_and_mobile_numbers_never_reach_labels_or_keywords():
-    texts = [
-        f"社保断缴了，我的身份证号是53072319951102004{n}，电话1380000{n:04d}，帮我查查社保"
-        for n in range(1, 7)
-    ]
+    texts = [f"社保断缴了，我的身份证号是53072319951102004{n}，电话1380000{n:04d}，帮我查查社保" for n in range(1, 7)]
     texts += [f"社保一直没交，公司说自愿放弃社保，我手机1391234{n:04d}" for n in range(1, 5)]
     result = cluster_documents(docs_of(texts) + docs_of(CANTEEN, "c"))
     shown = " ".join(w for i in result.issues for w in [i.label, *i.keywords])
@@ -148,9 +145,7 @@ def test_strength_counts_submitters_unions_growth_and_urgency():
     assert s.growth == pytest.approx(0.5)
     assert s.urgent == 4  # 安全隐患 + 随时会; 没有安全带 twice; 摔伤 — not the last two
     assert s.urgency_reasons[0] == "安全隐患" and "工伤" in s.urgency_reasons
-    assert s.score == score(
-        distinct_submitters=5, distinct_unions=3, growth=0.5, urgent=4, submissions=6
-    )
+    assert s.score == score(distinct_submitters=5, distinct_unions=3, growth=0.5, urgent=4, submissions=6)
 
 
 def test_growth_is_none_without_a_previous_period_and_as_of_defaults_to_the_latest_date():

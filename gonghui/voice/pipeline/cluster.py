@@ -104,7 +104,7 @@ class _Vectoriser:
 def _over_k(n: int, params: Params) -> int:
     if params.over_clusters:
         return min(params.over_clusters, n)
-    return max(2, min(n, 200, int(round(3 * math.sqrt(n)))))
+    return max(2, min(n, 200, round(3 * math.sqrt(n))))
 
 
 def _min_size(n: int, params: Params) -> int:
@@ -112,7 +112,7 @@ def _min_size(n: int, params: Params) -> int:
         return params.min_size
     if n < 20:
         return 1  # a handful of texts: a single demand may be an issue of its own
-    return max(2, min(50, int(round(n * 0.004))))
+    return max(2, min(50, round(n * 0.004)))
 
 
 def _fit_centres(z: np.ndarray, params: Params) -> np.ndarray:
@@ -268,7 +268,7 @@ def cluster_documents(
         for c in range(len(centres)):
             if not all_members[c]:
                 continue
-            reps = _representatives(c, members_of[c], candidates, fit, group_size, texts, params.representatives)
+            reps = _representatives(members_of[c], candidates, fit, group_size, texts, params.representatives)
             issues_out.append(
                 IssueCluster(
                     label="、".join(keywords[c][:3]) or texts[candidates[members_of[c][0]]][:12],
@@ -313,7 +313,6 @@ def _c_tf_idf(counts: np.ndarray, names: Any, top: int) -> list[list[str]]:
 
 
 def _representatives(
-    c: int,
     member_rows: list[int],
     candidates: list[int],
     fit: np.ndarray,

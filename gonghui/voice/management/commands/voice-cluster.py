@@ -118,7 +118,9 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         size = source.stat().st_size
         if size > MAX_FILE_BYTES[roster.kind]:
-            raise CommandError(f"文件太大（{_mb(size)}），.{roster.kind} 文件不能超过 {_mb(MAX_FILE_BYTES[roster.kind])}")
+            raise CommandError(
+                f"文件太大（{_mb(size)}），.{roster.kind} 文件不能超过 {_mb(MAX_FILE_BYTES[roster.kind])}"
+            )
         rows = _csv_rows(roster) if roster.kind == "csv" else iter_rows(roster)
         try:
             return self._documents(rows, options)
