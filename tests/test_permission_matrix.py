@@ -72,6 +72,7 @@ class Ctx:
     transfer: TransferRequest  # mover_a: union_a → union_a2, requested by cadre_a, pending
     own_transfer: TransferRequest  # the worker's own: union_a → union_a2, requested by the worker
     import_job: Any  # a roster checked for union_a by cadre_a, waiting for confirmation
+    v: Any = None  # the voice loop's objects of union_a (VoiceObjects)
 
     def user(self, persona: str) -> Any:
         return None if persona == "anonymous" else getattr(self.w, persona)
@@ -100,7 +101,54 @@ def ctx(world: World) -> Ctx:
 
     job = jobs.import_job_create(org=w.union_a, upload=roster_file(7200), actor=w.cadre_a)
     job = jobs.import_job_validate(job_id=job.pk)
-    return Ctx(w, other_a, mover_a, family_a, own_family, join_req, transfer, own_transfer, job)
+    return Ctx(w, other_a, mover_a, family_a, own_family, join_req, transfer, own_transfer, job, voice_objects(w))
+
+
+@dataclass
+class VoiceObjects:
+    heard: Any  # a demand of union_a entered by cadre_a
+    own: Any  # the worker's own demand (union_a), with a PNG attachment and an answer
+    other: Any  # a second demand of union_a, in its own issue
+    issue: Any  # an issue at union_a's level holding `heard` and `own`
+    issue2: Any  # an issue at union_a's level holding `other`
+    run: Any  # a finished analysis of union_a
+    draft: Any  # a draft report of union_a on `issue2`
+    sent: Any  # a report of union_a already sent, waiting for its answer
+    reply: Any  # the answer as the worker sees it on `own`
+
+
+def voice_objects(w: World) -> VoiceObjects:
+    from gonghui.voice.choices import DemandSource, RunStatus
+    from gonghui.voice.models import ClusterRun, Issue, IssueMembership
+    from gonghui.voice.services import (
+        Upload,
+        demand_enter,
+        demand_submit,
+        report_answer_and_feed_back,
+        report_create,
+        report_submit,
+    )
+
+    png = Upload("现场照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    heard = demand_enter(actor=w.cadre_a, org=w.union_a, text="酒店后厨排班太满，机密诉求甲", source=DemandSource.VISIT)
+    own = demand_submit(user=w.worker, text="酒店员工食堂太贵，机密诉求乙", attachments=[png])
+    other = demand_enter(
+        actor=w.cadre_a, org=w.union_a, text="客房部夜班没有补贴，机密诉求丙", source=DemandSource.VISIT
+    )
+    issue = Issue.objects.create(scope_org=w.union_a, label="酒店食堂与排班议题")
+    issue2 = Issue.objects.create(scope_org=w.union_a, label="夜班补贴议题")
+    for d, i in ((heard, issue), (own, issue), (other, issue2)):
+        IssueMembership.objects.create(issue=i, demand=d, scope_org=w.union_a)
+    run = ClusterRun.objects.create(scope_org=w.union_a, requested_by=w.cadre_a, status=RunStatus.DONE, progress=100)
+    draft = report_create(actor=w.cadre_a, org=w.union_a, issues=[issue2], title="机密专报草稿")
+    answered = report_create(actor=w.cadre_a, org=w.union_a, issues=[issue])
+    answered = report_submit(actor=w.cadre_a, report=answered, version=answered.version, submitted_to="古城区委")
+    report_answer_and_feed_back(
+        actor=w.cadre_a, report=answered, version=answered.version, body="区人社局", text="已督促"
+    )
+    sent = report_create(actor=w.cadre_a, org=w.union_a, issues=[issue2])
+    sent = report_submit(actor=w.cadre_a, report=sent, version=sent.version, submitted_to="古城区政府")
+    return VoiceObjects(heard, own, other, issue, issue2, run, draft, sent, own.replies.get())
 
 
 def roster_file(serial: int) -> SimpleUploadedFile:
@@ -449,6 +497,152 @@ PAGE_CASES: dict[str, list[Case]] = {
             check=lambda persona, r, c: _spreadsheet_only_for(("cadre_a", "city_admin"), persona, r),
         ),
     ],
+    # --- voice: the worker's side
+    "voice:submit": [
+        Case(everyone(OK)),
+        Case(
+            who(worker=REDIRECT, cadre_b=OK, cadre_a=OK, city_admin=OK),
+            method="POST",
+            data=lambda c: {"kind": "demand", "text": "宿舍热水器坏了一个月没人修"},
+            unchanged=("cadre_b", "cadre_a", "city_admin"),  # no member record: told to join first
+        ),
+    ],
+    "voice:mine": [Case(everyone(OK), secrets=lambda c: ["机密诉求乙"], hidden=("cadre_b", "cadre_a", "city_admin"))],
+    "voice:my_demand": [
+        Case(
+            who(worker=OK, cadre_b=NF, cadre_a=NF, city_admin=NF),
+            kwargs=lambda c: {"tracking_no": c.v.own.tracking_no},
+        )
+    ],
+    "voice:rate": [
+        Case(
+            everyone(NOT_ALLOWED),
+            kwargs=lambda c: {"tracking_no": c.v.own.tracking_no, "reply_id": c.v.reply.pk},
+        ),
+        Case(
+            who(worker=REDIRECT, cadre_b=NF, cadre_a=NF, city_admin=NF),
+            method="POST",
+            kwargs=lambda c: {"tracking_no": c.v.own.tracking_no, "reply_id": c.v.reply.pk},
+            data=lambda c: {"rating": "satisfied"},
+        ),
+    ],
+    "voice:notifications": [Case(everyone(OK))],
+    # --- voice: cadres (union_a's demands, issues and reports)
+    "voice:demands": [
+        Case(
+            who(worker=NF, cadre_b=OK, cadre_a=OK, city_admin=OK),
+            secrets=lambda c: ["机密诉求甲", "机密诉求乙"],
+            hidden=("cadre_b",),
+        ),
+        Case(union_a_only(OK), label="filtered to union_a", data=lambda c: {"org": c.w.union_a.code}),
+    ],
+    "voice:demand_new": [
+        Case(who(worker=NF, cadre_b=OK, cadre_a=OK, city_admin=OK)),
+        Case(
+            who(worker=NF, cadre_b=OK, cadre_a=REDIRECT, city_admin=REDIRECT),
+            method="POST",
+            data=lambda c: {"org": c.w.union_a.code, "source": "visit", "kind": "demand", "text": "走访听到的诉求"},
+            unchanged=("cadre_b",),  # union_a is not among cadre_b's choices
+        ),
+    ],
+    "voice:demand": [Case(union_a_only(OK), kwargs=lambda c: {"pk": c.v.heard.pk})],
+    "voice:attachment": [
+        Case(union_a_only(OK), kwargs=lambda c: {"pk": c.v.own.pk, "aid": c.v.own.attachments.get().pk})
+    ],
+    "voice:issues": [
+        Case(
+            who(worker=NF, cadre_b=OK, cadre_a=OK, city_admin=OK),
+            secrets=lambda c: ["夜班补贴议题"],
+            hidden=("cadre_b",),
+        ),
+        Case(union_a_only(OK), label="union_a's level", data=lambda c: {"org": c.w.union_a.code}),
+    ],
+    "voice:run_new": [
+        Case(who(worker=NOT_ALLOWED, cadre_b=NOT_ALLOWED, cadre_a=NOT_ALLOWED, city_admin=NOT_ALLOWED)),
+        Case(union_a_only(REDIRECT), method="POST", data=lambda c: {"org": c.w.union_a.code}),
+    ],
+    "voice:run_status": [Case(union_a_only(OK), kwargs=lambda c: {"pk": c.v.run.pk})],
+    "voice:issue": [Case(union_a_only(OK), kwargs=lambda c: {"pk": c.v.issue.pk})],
+    "voice:issue_rename": [
+        Case(everyone(NOT_ALLOWED), kwargs=lambda c: {"pk": c.v.issue.pk}),
+        Case(
+            union_a_only(REDIRECT),
+            method="POST",
+            kwargs=lambda c: {"pk": c.v.issue2.pk},
+            data=lambda c: {"label": "改过的名称", "version": c.v.issue2.version},
+        ),
+    ],
+    "voice:issue_split": [
+        Case(everyone(NOT_ALLOWED), kwargs=lambda c: {"pk": c.v.issue.pk}),
+        Case(
+            union_a_only(REDIRECT),
+            method="POST",
+            kwargs=lambda c: {"pk": c.v.issue.pk},
+            data=lambda c: {"demand": [c.v.heard.pk], "label": "拆出的议题"},
+        ),
+    ],
+    "voice:issue_merge": [
+        Case(everyone(NOT_ALLOWED)),
+        Case(
+            union_a_only(REDIRECT),
+            method="POST",
+            data=lambda c: {"issue": [c.v.issue.pk, c.v.issue2.pk], "target": c.v.issue.pk},
+        ),
+    ],
+    "voice:reports": [
+        Case(
+            who(worker=NF, cadre_b=OK, cadre_a=OK, city_admin=OK),
+            secrets=lambda c: ["机密专报草稿"],
+            hidden=("cadre_b",),
+        )
+    ],
+    "voice:report_new": [
+        Case(everyone(NOT_ALLOWED)),
+        Case(
+            union_a_only(REDIRECT),
+            method="POST",
+            data=lambda c: {"org": c.w.union_a.code, "issue": [c.v.issue.pk]},
+        ),
+    ],
+    "voice:report": [
+        Case(union_a_only(OK), kwargs=lambda c: {"pk": c.v.draft.pk}),
+        Case(
+            union_a_only(REDIRECT),
+            method="POST",
+            kwargs=lambda c: {"pk": c.v.draft.pk},
+            data=lambda c: {"title": "改过的标题", "summary": "", "asks": "", "version": c.v.draft.version},
+        ),
+    ],
+    "voice:report_submit": [
+        Case(everyone(NOT_ALLOWED), kwargs=lambda c: {"pk": c.v.draft.pk}),
+        Case(
+            union_a_only(REDIRECT),
+            method="POST",
+            kwargs=lambda c: {"pk": c.v.draft.pk},
+            data=lambda c: {"submitted_to": "古城区委", "version": c.v.draft.version},
+        ),
+    ],
+    "voice:report_answer": [
+        Case(everyone(NOT_ALLOWED), kwargs=lambda c: {"pk": c.v.sent.pk}),
+        Case(
+            union_a_only(REDIRECT),
+            method="POST",
+            kwargs=lambda c: {"pk": c.v.sent.pk},
+            data=lambda c: {"body": "区政府办", "text": "已研究", "version": c.v.sent.version},
+        ),
+    ],
+    "voice:report_download": [
+        Case(union_a_only(OK), label="docx", kwargs=lambda c: {"pk": c.v.draft.pk, "fmt": "docx"}),
+        Case(union_a_only(OK), label="pdf", kwargs=lambda c: {"pk": c.v.sent.pk, "fmt": "pdf"}),
+    ],
+    "voice:loop": [
+        Case(who(worker=NF, cadre_b=OK, cadre_a=OK, city_admin=OK)),
+        Case(union_a_only(OK), label="union_a", data=lambda c: {"org": c.w.union_a.code}),
+    ],
+    "voice:import": [
+        Case(who(worker=NF, cadre_b=OK, cadre_a=OK, city_admin=OK)),
+    ],
+    "voice:import_sample": [Case(who(worker=NF, cadre_b=OK, cadre_a=OK, city_admin=OK))],
     # --- audit trail: system admins only
     "core:audit_list": [
         Case(

@@ -233,7 +233,7 @@ def test_report_runs_draft_submitted_answered_fed_back(world, demands):
     report = _report(world, demands)
     assert report.status == ReportStatus.DRAFT and report.serial == 1
     issue = report.items.first().issue
-    IssueMembership.objects.create(issue=issue, demand=worker_demand, scope_org=world.city)
+    IssueMembership.objects.update_or_create(demand=worker_demand, scope_org=world.city, defaults={"issue": issue})
 
     report = report_update(
         actor=world.city_admin,
