@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,7 +253,7 @@ def _find_header(rows: Iterator[tuple[int, list[Cell]]], outcome: ImportOutcome)
             best = (len(found), number, cells)
         if number >= MAX_HEADER_SCAN:
             break
-    aliases = "、".join(FIELD_HEADERS["text"][:5])
+    aliases = "、".join(FIELD_HEADERS["text"][1:5])
     if best is not None:
         _, number, cells = best
         outcome.add(
@@ -525,8 +526,6 @@ def get_import_for_user(user: Any, pk: Any) -> DemandImport:
 
 def sample_workbook() -> bytes:
     """A blank-to-fill .xlsx: the header row, two example rows, drop-down lists and a sheet of notes."""
-    import io
-
     import xlsxwriter
 
     today = timezone.localdate()
