@@ -118,7 +118,10 @@ def _fail(run: ClusterRun, message: str) -> None:
 @transaction.atomic
 def apply_result(*, run: ClusterRun, result: ClusterResult, docs: list[Document]) -> None:
     scope = run.scope_org
-    issues = {i.pk: i for i in Issue.objects.select_for_update().filter(scope_org=scope, status=IssueStatus.ACTIVE)}
+    issues = {
+        i.pk: i
+        for i in Issue.objects.select_for_update(of=("self",)).filter(scope_org=scope, status=IssueStatus.ACTIVE)
+    }
     rows = IssueMembership.objects.filter(scope_org=scope, issue__in=list(issues)).values_list(
         "demand_id", "issue_id", "pinned"
     )

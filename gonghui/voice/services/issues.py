@@ -21,7 +21,7 @@ MAX_LABEL = 60
 
 
 def _lock(issue: Issue, actor: Any, version: int | None = None) -> Issue:
-    locked = Issue.objects.select_for_update().select_related("scope_org").get(pk=issue.pk)
+    locked = Issue.objects.select_for_update(of=("self",)).select_related("scope_org").get(pk=issue.pk)
     if not scope_for(actor).allows(Action.VOICE, locked.scope_org):
         raise NotFound("未找到该议题")
     if version is not None and locked.version != version:

@@ -40,7 +40,7 @@ def _line(value: str, field: str, label: str, *, required: bool, limit: int = 12
 
 
 def _lock(report: Report, actor: Any, version: int | None, *, expect: str) -> Report:
-    locked = Report.objects.select_for_update().select_related("org").get(pk=report.pk)
+    locked = Report.objects.select_for_update(of=("self",)).select_related("org").get(pk=report.pk)
     if not scope_for(actor).allows(Action.VOICE, locked.org):
         raise NotFound("未找到该专报")
     if version is not None and locked.version != version:
@@ -204,10 +204,10 @@ def report_feed_back(*, report_id: int) -> Report:
     Safe to run twice: a demand gets one reply per answer (unique), a second run adds only demands that
     joined the issues since.
     """
-    report = Report.objects.select_for_update().select_related("answer", "org").get(pk=report_id)
+    report = Report.objects.select_for_update(of=("self",)).select_related("org").get(pk=report_id)
     if report.status not in (ReportStatus.ANSWERED, ReportStatus.FED_BACK):
         raise DomainError("专报还没有答复，不能反馈", field="status")
-    answer = report.answer
+    answer = Answer.objects.get(report=report)
     issue_ids = list(report.items.values_list("issue_id", flat=True))
     demands = Demand.objects.filter(memberships__issue_id__in=issue_ids).distinct()
     already = set(DemandReply.objects.filter(answer=answer).values_list("demand_id", flat=True))
@@ -240,7 +240,7 @@ def report_feed_back(*, report_id: int) -> Report:
 def reply_rate(*, user: Any, reply: DemandReply, rating: str, comment: str = "") -> DemandReply:
     from ..choices import Rating
 
-    locked = DemandReply.objects.select_for_update().select_related("demand").get(pk=reply.pk)
+    locked = DemandReply.objects.select_for_update(of=("self",)).select_related("demand").get(pk=reply.pk)
     if locked.demand.submitter_id != getattr(user, "pk", None):
         raise NotFound("未找到该答复")
     if rating not in Rating.values:
