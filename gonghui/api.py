@@ -22,6 +22,7 @@ from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
 from gonghui.members.api import imports_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.voice.api import router as voice_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -34,7 +35,7 @@ api = NinjaAPI(
     title="gonghui API",
     version="1",
     description=(
-        "互联网+工会平台接口：组织、会员、名册导入。认证：`Authorization: Bearer gh_…`（用 "
+        "互联网+工会平台接口：组织、会员、名册导入、职工诉求与专报。认证：`Authorization: Bearer gh_…`（用 "
         "`gonghui create-api-token --mobile 手机号` 生成）或已登录的网页会话（写操作需带 CSRF 令牌）。"
         "越权访问的对象一律按“未找到”（404）处理。"
     ),
@@ -49,6 +50,7 @@ api.add_router("/", accounts_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/imports", imports_router)
+api.add_router("/voice", voice_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, field: str | None = None) -> HttpResponse:

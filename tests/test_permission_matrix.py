@@ -758,6 +758,49 @@ API_CASES: dict[str, list[Case]] = {
         )
     ],
     "POST /api/imports/members": [Case(union_a_only(200, anonymous=UNAUTH), data=roster, multipart=True)],
+    # --- voice
+    "POST /api/voice/demands": [
+        Case(
+            who(worker=201, cadre_b=422, cadre_a=422, city_admin=422, anonymous=UNAUTH),
+            data=lambda c: {"text": "宿舍热水器坏了一个月没人修"},
+            unchanged=("cadre_b", "cadre_a", "city_admin"),  # no member record: told to join first
+        )
+    ],
+    "GET /api/voice/demands/mine": [
+        Case(
+            everyone(200, anonymous=UNAUTH),
+            secrets=lambda c: ["机密诉求乙"],
+            hidden=("cadre_b", "cadre_a", "city_admin"),
+        )
+    ],
+    "POST /api/voice/demands/mine/{tracking_no}/replies/{reply_id}/rating": [
+        Case(
+            who(worker=200, cadre_b=404, cadre_a=404, city_admin=404, anonymous=UNAUTH),
+            kwargs=lambda c: {"tracking_no": c.v.own.tracking_no, "reply_id": c.v.reply.pk},
+            data=lambda c: {"rating": "satisfied"},
+        )
+    ],
+    "POST /api/voice/orgs/{code}/demands": [
+        Case(
+            union_a_only(201, anonymous=UNAUTH),
+            kwargs=api_org,
+            data=lambda c: {"text": "热线反映的诉求内容", "source": "hotline"},
+        )
+    ],
+    "GET /api/voice/issues": [
+        Case(
+            who(worker=404, cadre_b=200, cadre_a=200, city_admin=200, anonymous=UNAUTH),
+            secrets=lambda c: ["夜班补贴议题"],
+            hidden=("cadre_b",),
+        ),
+        Case(union_a_only(200, anonymous=UNAUTH), label="union_a's level", data=lambda c: {"org": c.w.union_a.code}),
+    ],
+    "GET /api/voice/issues/{issue_id}": [
+        Case(union_a_only(200, anonymous=UNAUTH), kwargs=lambda c: {"issue_id": c.v.issue.pk})
+    ],
+    "GET /api/voice/reports/{report_id}": [
+        Case(union_a_only(200, anonymous=UNAUTH), kwargs=lambda c: {"report_id": c.v.sent.pk})
+    ],
 }
 
 

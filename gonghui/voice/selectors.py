@@ -81,6 +81,15 @@ def get_run_for_user(user: Any, pk: Any) -> ClusterRun:
         raise NotFound("未找到该分析任务") from None
 
 
+def top_org(user: Any, action: Action = Action.VIEW) -> Org:
+    """The highest org the user holds `action` over: where their pages open by default."""
+    roots = scope_for(user).paths.get(action, ())
+    org = Org.objects.filter(path=roots[0]).first() if roots else None
+    if org is None:
+        raise NotFound("未找到该工会组织")
+    return org
+
+
 def latest_run(scope_org: Org) -> ClusterRun | None:
     return ClusterRun.objects.filter(scope_org=scope_org).order_by("-created_at", "-id").first()
 

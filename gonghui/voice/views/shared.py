@@ -10,6 +10,8 @@ from gonghui.accounts.scope import Action, get_org_for_user, orgs_for, scope_for
 from gonghui.core.errors import NotFound
 from gonghui.orgs.models import Org, OrgStatus
 
+from ..selectors import top_org
+
 MAX_ORG_CHOICES = 3000
 
 
@@ -35,9 +37,6 @@ def org_from(request: HttpRequest, code: str | None, action: Action = Action.VOI
     try:
         if code:
             return get_org_for_user(request.user, action, code=code)
-        roots = scope_for(request.user).paths.get(action, ())
-        if not roots:
-            raise NotFound()
-        return orgs_for(request.user, action).filter(path=roots[0]).get()
-    except (NotFound, Org.DoesNotExist):
+        return top_org(request.user, action)
+    except NotFound:
         raise Http404 from None
