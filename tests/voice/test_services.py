@@ -171,6 +171,16 @@ def test_a_second_run_while_one_is_open_is_refused(world, demands):
         run_start(actor=world.city_admin, scope_org=world.city)
 
 
+def test_a_run_left_open_by_a_dead_worker_does_not_block_the_org(world, demands):
+    stuck = ClusterRun.objects.create(scope_org=world.city, requested_by=world.city_admin, status=RunStatus.RUNNING)
+    ClusterRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    run = run_start(actor=world.city_admin, scope_org=world.city)
+    stuck.refresh_from_db()
+    run.refresh_from_db()
+    assert stuck.status == RunStatus.FAILED and "中断" in stuck.message
+    assert run.status == RunStatus.DONE
+
+
 def test_too_few_demands_fail_with_a_message(world):
     demand_enter(actor=world.cadre_a, org=world.union_a, text="食堂饭菜太贵了", source=DemandSource.VISIT)
     run = run_start(actor=world.cadre_a, scope_org=world.union_a)

@@ -28,6 +28,8 @@ from .strength import refresh_issue_figures
 
 DEFAULT_WINDOW_DAYS = 365
 MIN_DEMANDS = 3
+# A run still open after this long lost its worker (restart, crash): it must not block the org forever.
+STALE_AFTER = dt.timedelta(hours=1)
 
 
 @transaction.atomic
@@ -35,6 +37,11 @@ def run_request(*, actor: Any, scope_org: Org, since: dt.date | None = None) -> 
     if not scope_for(actor).allows(Action.VOICE, scope_org):
         raise NotFound("未找到该工会组织")
     since = since or timezone.localdate() - dt.timedelta(days=DEFAULT_WINDOW_DAYS)
+    ClusterRun.objects.filter(
+        scope_org=scope_org,
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+        created_at__lt=timezone.now() - STALE_AFTER,
+    ).update(status=RunStatus.FAILED, stage="失败", message="超过一小时未完成（后台任务可能中断），已允许重新分析")
     try:
         with transaction.atomic():
             run = ClusterRun.objects.create(scope_org=scope_org, requested_by=actor, since=since, stage="排队中")
