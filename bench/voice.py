@@ -160,12 +160,40 @@ _TRADITIONAL = str.maketrans(
     "资们号险这说还会时钱单职厂医疗对没为发给伤实违际点头里车费个问题请应该让么过长开关装驿骑护员业产条板筑调矿",
     "資們號險這說還會時錢單職廠醫療對沒為發給傷實違際點頭裡車費個問題請應該讓麼過長開關裝驛騎護員業產條闆築調礦",
 )
-_TAILS = ["", "", "", "。", "！", "，麻烦尽快处理", "，谢谢工会", "，急！", "，希望有人管管", "，已经第{n}次反映了"]
-_NUMBERS = ["欠了{n}块", "{n}个人", "干了{n}个月", "{n}号", "一共{n}元"]
+_TAILS = [
+    "",
+    "",
+    "。",
+    "！",
+    "，麻烦尽快处理",
+    "，谢谢工会",
+    "，急！",
+    "，希望有人管管",
+    "，已经第{n}次反映了",
+    "🙏",
+    "😡",
+]
+_NUMBERS = ["欠了{n}块", "{n}个人", "干了{n}个月", "{n}号", "一共{n}元", "已经{n}天了", "第{n}次"]
+_PLACES = ["古城区", "玉龙县", "永胜县", "华坪县", "宁蒗县", "束河", "白沙", "黑龙潭", "拉市海", "金山"]
+_WORKPLACES = ["客栈", "酒店", "水电站", "煤矿", "工地", "物流园", "快递站", "医院", "学校", "景区", "超市", "工厂"]
+_ROLES = ["服务员", "保洁", "司机", "骑手", "快递员", "护士", "老师", "保安", "电工", "厨师", "搬运工", "收银员"]
+_OPENINGS = [
+    "我是{place}{workplace}的{role}，",
+    "我们{workplace}的{role}都有这个问题：",
+    "{place}这边{workplace}，",
+    "替我们班组反映一下，",
+    "上个月开始，",
+    "说句实话，",
+    "",
+    "",
+]
+_TYPOS = [("工资", "工姿"), ("加班", "家班"), ("反映", "反应"), ("已经", "以经"), ("的", "滴"), ("在", "再")]
 
 
 def synthetic_rows(n: int, seed: int = 7) -> list[tuple[str, str, str, str, str]]:
-    """(text, issue, submitter, union, date) rows; issue is the ground truth."""
+    """(text, issue, submitter, union, date) rows; issue is the ground truth. Each demand mixes clauses of
+    one to three labelled demands of the same issue, with a speaker's opening, numbers, synonyms,
+    dialect, typos and traditional characters, so that most texts are new (not copies)."""
     rng = random.Random(seed)
     by_issue: dict[str, list[list[str]]] = {}
     for r in load_eval():
@@ -178,23 +206,24 @@ def synthetic_rows(n: int, seed: int = 7) -> list[tuple[str, str, str, str, str]
     for _ in range(n):
         issue = rng.choices(issues, weights)[0]
         pool = by_issue[issue]
-        clauses = list(rng.choice(pool))
-        if issue != "noise":
-            roll = rng.random()
-            if roll < 0.35 and len(pool) > 1:  # recombine: a clause from another demand of the same issue
-                clauses.insert(rng.randrange(len(clauses) + 1), rng.choice(rng.choice(pool)))
-            elif roll < 0.6 and len(clauses) > 1:
-                rng.shuffle(clauses)
-        text = "".join(clauses)
-        for old, new in rng.sample(_SYNONYMS, 2):
-            if old in text and rng.random() < 0.5:
-                text = text.replace(old, new, 1)
-        if issue != "noise":
-            if rng.random() < 0.3:
+        if issue == "noise":
+            text = "".join(rng.choice(pool))
+        else:
+            sources = [rng.choice(pool) for _ in range(rng.choice((1, 2, 2, 3)))]
+            clauses = [c for src in sources for c in rng.sample(src, max(1, min(len(src), rng.randint(1, 3))))]
+            rng.shuffle(clauses)
+            opening = rng.choice(_OPENINGS).format(
+                place=rng.choice(_PLACES), workplace=rng.choice(_WORKPLACES), role=rng.choice(_ROLES)
+            )
+            text = opening + "".join(clauses)
+            if rng.random() < 0.4:
                 text += rng.choice(_NUMBERS).format(n=rng.randint(2, 9000)) + "。"
             text += rng.choice(_TAILS).format(n=rng.randint(2, 9))
             if rng.random() < 0.03:
                 text += f"电话1{rng.choice('3589')}{rng.randint(0, 999999999):09d}"
+        for old, new in rng.sample(_SYNONYMS, 3) + rng.sample(_TYPOS, 1):
+            if old in text and rng.random() < 0.5:
+                text = text.replace(old, new, 1)
         if rng.random() < 0.1:
             text = text.translate(_TRADITIONAL)
         if rng.random() < 0.1 and len(text) > 6:  # a dropped character
@@ -209,7 +238,7 @@ def synthetic_rows(n: int, seed: int = 7) -> list[tuple[str, str, str, str, str]
 
 def synthetic_file(n: int) -> Path:
     DATA.mkdir(exist_ok=True)
-    path = DATA / f"voice_{n}.csv"
+    path = DATA / f"voice_v2_{n}.csv"  # v2: the generator below (bump when it changes)
     if not path.exists():
         log(f"writing {path.name} …")
         tmp = path.with_name("tmp_" + path.name)

@@ -43,6 +43,7 @@ class Params:
     merge_distance: float = 0.8  # average-linkage cosine distance below which micro-clusters merge
     min_fit: float = 0.25  # cosine to the issue's centre a text needs to belong to it
     min_size: int = 0  # 0: chosen from the number of texts (see _min_size)
+    refine: int = 1  # rounds of "centre = mean of its members, assign again" after the merge
     chunk: int = 20_000
     keywords: int = 8
     representatives: int = 5
@@ -200,10 +201,14 @@ def cluster_documents(
         report(0.5, "聚类")
         centres = _fit_centres(z_fit, params)
 
-        # 4. assign every candidate (chunked), drop issues too small, assign again
-        def assign(centres: np.ndarray, stage: str, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+        # 4. assign every candidate (chunked); drop issues too small; move each centre to the mean of its
+        #    members (weighted by duplicate-group size) and assign again (`Params.refine` times)
+        weight = group_size[candidates].astype(np.float32)
+
+        def assign(centres: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             best = np.empty(len(candidates), dtype=np.int64)
             fit = np.empty(len(candidates), dtype=np.float32)
+            sums = np.zeros_like(centres)
             for start in range(0, len(candidates), step):
                 part = candidates[start : start + step]
                 z = z_cache.get(start)
@@ -212,22 +217,32 @@ def cluster_documents(
                     if keep_z:
                         z_cache[start] = z
                 sims = z @ centres.T
-                best[start : start + len(part)] = sims.argmax(axis=1)
-                fit[start : start + len(part)] = sims.max(axis=1)
-                report(round(lo + (hi - lo) * min(len(candidates), start + step) / len(candidates), 4), stage)
-            return best, fit
+                b = sims.argmax(axis=1)
+                f = sims.max(axis=1)
+                best[start : start + len(part)] = b
+                fit[start : start + len(part)] = f
+                inside = f >= params.min_fit
+                np.add.at(sums, b[inside], z[inside] * weight[start : start + len(part)][inside, None])
+                report(round(lo + (hi - lo) * min(len(candidates), start + step) / len(candidates), 4), "归类")
+            return best, fit, sums
 
-        keep_z = len(candidates) * params.svd_dims * 4 < 400 * 2**20  # keep vectors when they are small
+        keep_z = len(candidates) * centres.shape[1] * 4 < 400 * 2**20  # keep vectors when they are small
         z_cache: dict[int, np.ndarray] = {}
-        best, fit = assign(centres, "归类", 0.5, 0.7)
-        weight = group_size[candidates]
-        size = np.bincount(best[fit >= params.min_fit], weights=weight[fit >= params.min_fit], minlength=len(centres))
-        keep = size >= _min_size(n, params)
-        if not keep.all() and keep.any():
-            centres = centres[keep]
-            best, fit = assign(centres, "归类", 0.7, 0.85)
-        elif not keep.any():
-            fit[:] = -1.0
+        rounds = 1 + params.refine
+        best, fit, sums = assign(centres, 0.5, 0.5 + 0.35 / rounds)
+        for r in range(params.refine):
+            inside = fit >= params.min_fit
+            size = np.bincount(best[inside], weights=weight[inside], minlength=len(centres))
+            keep = size >= _min_size(n, params)
+            if not keep.any():
+                fit[:] = -1.0
+                break
+            centres = np.asarray(l2_normalize(sums[keep]), dtype=np.float32)
+            best, fit, sums = assign(centres, 0.5 + 0.35 * (r + 1) / rounds, 0.5 + 0.35 * (r + 2) / rounds)
+        inside = fit >= params.min_fit
+        size = np.bincount(best[inside], weights=weight[inside], minlength=len(centres))
+        if not (size >= _min_size(n, params)).all():  # an issue shrank under the minimum in the last round
+            fit[np.isin(best, np.flatnonzero(size < _min_size(n, params)))] = -1.0
         members_of = [[] for _ in range(len(centres))]  # type: list[list[int]]
         for j, i in enumerate(candidates):
             if fit[j] >= params.min_fit:
