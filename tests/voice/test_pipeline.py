@@ -223,13 +223,13 @@ def test_the_pipeline_imports_without_django():
 
 
 def test_quality_floor_on_the_labelled_set():
-    """Measured NMI 0.574 (bench/voice.py); the floor sits a little under it so regressions fail."""
+    """Measured NMI 0.592 (bench/voice.py); the floor sits a little under it so regressions fail."""
     with EVAL.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     docs = [Document(id=r["id"], text=r["text"], union=r["union_code"]) for r in rows]
     result = cluster_documents(docs)
     label = {m: k for k, issue in enumerate(result.issues) for m in issue.members}
     pred = [label.get(r["id"], -1) for r in rows]
-    assert normalized_mutual_info_score([r["issue"] for r in rows], pred) >= 0.54
+    assert normalized_mutual_info_score([r["issue"] for r in rows], pred) >= 0.56
     noise_ids = {r["id"] for r in rows if r["issue"] == "noise"}
     assert len(noise_ids & set(result.noise)) >= 0.6 * len(noise_ids)
