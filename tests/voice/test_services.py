@@ -320,3 +320,17 @@ def test_reports_are_scoped_and_serials_count_per_org(world, demands):
         report_create(actor=world.county_cadre_a, org=world.county_a, issues=[first.items.first().issue])
     with pytest.raises(DomainError):
         report_create(actor=world.city_admin, org=world.city, issues=[])
+
+
+def test_the_demo_federation_shows_the_whole_loop(db):
+    from django.core.management import call_command
+
+    from gonghui.accounts.models import User
+
+    call_command("seed-demo", "--members", "200")
+    worker = User.objects.get(mobile="13900000001")
+    mine = list(selectors.my_demands(worker))
+    assert len(mine) == 3
+    assert any(d.replies.exists() for d in mine)  # the answered report reached the demo worker
+    assert Issue.objects.filter(status=IssueStatus.ACTIVE).count() >= 4
+    assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.DRAFT, ReportStatus.FED_BACK}

@@ -37,10 +37,10 @@ SEED = 20260101
 @dataclass(frozen=True)
 class Params:
     sample: int = 8000  # duplicate-group leaders the model is fitted on
-    svd_dims: int = 45
-    char_weight: float = 0.8  # weight of the character 2–3-gram block against the word block
+    svd_dims: int = 75
+    char_weight: float = 1.2  # weight of the character 2–3-gram block against the word block
     over_clusters: int = 0  # 0: chosen from the sample size (see _over_k)
-    merge_distance: float = 0.8  # average-linkage cosine distance below which micro-clusters merge
+    merge_distance: float = 0.85  # average-linkage cosine distance below which micro-clusters merge
     min_fit: float = 0.25  # cosine to the centre a text needs to belong to it
     min_size: int = 0  # 0: chosen from the number of texts (see _min_size)
     refine: int = 1  # rounds of "centre = mean of its members, assign again" after the merge
@@ -87,8 +87,9 @@ class _Vectoriser:
 
     def fit_transform(self, tokens: Sequence[list[str]], chars: Sequence[str]) -> np.ndarray:
         x = self._stack(tokens, chars, fit=True)
-        # a few dimensions per ~8 texts: a small batch (one union's dozen demands) needs the smoothing most
-        dims = min(self.params.svd_dims, x.shape[1] - 1, max(2, x.shape[0] // 8))
+        # one dimension per ~3 texts, up to svd_dims: fewer squeeze a union's few dozen demands into so few
+        # dimensions that unrelated topics meet (measured on samples of 40–300 labelled texts)
+        dims = min(self.params.svd_dims, x.shape[1] - 1, max(2, x.shape[0] // 3))
         if dims >= 2:
             self.svd = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=5, random_state=SEED)
             z = self.svd.fit_transform(x)
@@ -129,7 +130,8 @@ def _fit_centres(z: np.ndarray, params: Params) -> np.ndarray:
     labels = km.fit_predict(z)
     micro = l2_normalize(km.cluster_centers_)
     weights = np.bincount(labels, minlength=k)
-    used = weights > 0
+    # an empty micro-cluster, or one of texts with no features left, has a zero centre: cosine is undefined
+    used = (weights > 0) & (np.linalg.norm(micro, axis=1) > 1e-6)
     micro, weights = micro[used], weights[used]
     if len(micro) < 2:
         return np.asarray(micro)

@@ -84,7 +84,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已建立演示数据：{counts['orgs']} 个工会组织（其中基层工会 {counts['grassroots']} 个，"
             f"工会小组 {counts['groups']} 个），会员 {counts['members']} 名，家庭 {counts['households']} 户，"
-            f"用时 {took:.1f} 秒。"
+            f"职工诉求 {counts['demands']} 条（归纳为 {counts['issues']} 个议题），用时 {took:.1f} 秒。"
         )
         self._print_logins()
 
@@ -282,7 +282,18 @@ def build_demo(*, members: int, seed: int, progress: Any = None) -> dict[str, in
     for member, to_org in zip(movers, others, strict=False):
         transfer_request_create(member=member, to_org=to_org, reason="工作调动，已与新单位签订劳动合同", actor=cadre)
 
+    from gonghui.voice.demo import seed_voice_demo
+
+    voice = seed_voice_demo(
+        rng=rng,
+        city=city,
+        unions=[demo_union] + [u for _, u, _ in unions[:40]],
+        worker=users[Role.MEMBER],
+        city_cadre=users[Role.CITY_CADRE],
+    )
     return {
+        "demands": voice["demands"],
+        "issues": voice["issues"],
         "orgs": 1 + len(counties) + len(unions) + sum(len(g) for _, _, g in unions),
         "grassroots": len(unions),
         "groups": sum(len(g) for _, _, g in unions),
