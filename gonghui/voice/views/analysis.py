@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts.scope import Action, scope_for
-from gonghui.core.errors import DomainError, NotFound, StaleVersion
+from gonghui.core.errors import NotFound
 
 from .. import selectors
 from ..forms import RenameForm, RunForm
 from ..models import Issue
 from ..services import issue_merge, issue_rename, issue_split, run_start
-from .shared import org_choices, org_from, require_voice
+from .shared import org_choices, org_from, require_voice, step
 
 
 def _issues_url(org_code: str) -> str:
@@ -53,12 +53,11 @@ def run_new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "起始日期格式不对，请重新选择")
         return redirect(_issues_url(org.code))
-    try:
-        run_start(actor=request.user, scope_org=org, since=form.cleaned_data["since"])
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    step(
+        request,
+        lambda: run_start(actor=request.user, scope_org=org, since=form.cleaned_data["since"]),
+        done="已开始分析，完成后议题列表会更新",
+    )
     return redirect(_issues_url(org.code))
 
 
@@ -110,16 +109,13 @@ def issue_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写议题名称")
         return redirect("voice:issue", pk=issue.pk)
-    try:
-        issue_rename(
+    step(
+        request,
+        lambda: issue_rename(
             actor=request.user, issue=issue, label=form.cleaned_data["label"], version=form.cleaned_data["version"]
-        )
-    except NotFound:
-        raise Http404 from None
-    except (DomainError, StaleVersion) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "议题已改名；以后重新分析也会保留这个名称")
+        ),
+        done="议题已改名；以后重新分析也会保留这个名称",
+    )
     return redirect("voice:issue", pk=issue.pk)
 
 
@@ -136,21 +132,18 @@ def issue_split_view(request: HttpRequest, pk: int) -> HttpResponse:
     into_id = request.POST.get("into", "")
     if into_id:
         into = _issue_or_404(request, int(into_id) if into_id.isdigit() else 0, Action.VOICE)
-    try:
-        target = issue_split(
+    target = step(
+        request,
+        lambda: issue_split(
             actor=request.user,
             issue=issue,
             demand_ids=_ids(request.POST.getlist("demand")),
             label=request.POST.get("label", ""),
             into=into,
-        )
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("voice:issue", pk=issue.pk)
-    messages.success(request, f"已拆分到议题“{target.label}”")
-    return redirect("voice:issue", pk=target.pk)
+        ),
+        done="已拆分；以后重新分析也会保留",
+    )
+    return redirect("voice:issue", pk=(target or issue).pk)
 
 
 @login_required
@@ -164,12 +157,11 @@ def issue_merge_view(request: HttpRequest) -> HttpResponse:
         return redirect("voice:issues")
     target = _issue_or_404(request, int(target_id), Action.VOICE)
     sources = [_issue_or_404(request, i, Action.VOICE) for i in chosen if i != target.pk]
-    try:
-        issue_merge(actor=request.user, target=target, sources=sources)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    merged = step(
+        request,
+        lambda: issue_merge(actor=request.user, target=target, sources=sources),
+        done=f"已把 {len(sources)} 个议题并入“{target.label}”",
+    )
+    if merged is None:
         return redirect(_issues_url(target.scope_org.code))
-    messages.success(request, f"已把 {len(sources)} 个议题并入“{target.label}”")
     return redirect("voice:issue", pk=target.pk)

@@ -21,7 +21,7 @@ from ..models import Report
 from ..report_content import report_content
 from ..reporting import render_docx, render_pdf
 from ..services import report_answer_and_feed_back, report_create, report_submit, report_update
-from .shared import org_choices, org_from, require_voice
+from .shared import org_choices, org_from, require_voice, step
 
 DOWNLOADS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", render_docx),
@@ -116,14 +116,11 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写报送对象")
         return redirect("voice:report", pk=report.pk)
-    try:
-        report_submit(actor=request.user, report=report, **form.cleaned_data)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已记录报送；专报内容已按报送时的样子保存")
+    step(
+        request,
+        lambda: report_submit(actor=request.user, report=report, **form.cleaned_data),
+        done="已记录报送；专报内容已按报送时的样子保存",
+    )
     return redirect("voice:report", pk=report.pk)
 
 
@@ -136,14 +133,11 @@ def report_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写答复单位和答复内容")
         return redirect("voice:report", pk=report.pk)
-    try:
-        report_answer_and_feed_back(actor=request.user, report=report, **form.cleaned_data)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "答复已记录，正在逐一告知反映过这些问题的职工")
+    step(
+        request,
+        lambda: report_answer_and_feed_back(actor=request.user, report=report, **form.cleaned_data),
+        done="答复已记录，正在逐一告知反映过这些问题的职工",
+    )
     return redirect("voice:report", pk=report.pk)
 
 

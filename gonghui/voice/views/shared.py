@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest
 
 from gonghui.accounts.scope import Action, get_org_for_user, orgs_for, scope_for
-from gonghui.core.errors import NotFound
+from gonghui.core.errors import DomainError, NotFound
 from gonghui.orgs.models import Org, OrgStatus
 
 from ..selectors import top_org
@@ -40,3 +42,17 @@ def org_from(request: HttpRequest, code: str | None, action: Action = Action.VOI
         return top_org(request.user, action)
     except NotFound:
         raise Http404 from None
+
+
+def step(request: HttpRequest, call: Callable[[], Any], *, done: str) -> Any:
+    """Run one service call of a POST-redirect page: out of scope is a 404, a refusal becomes the
+    page's error message, success its confirmation. Returns the service's result, or None if refused."""
+    try:
+        result = call()
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, done)
+    return result
