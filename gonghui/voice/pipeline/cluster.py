@@ -27,7 +27,7 @@ from gonghui.core.text import normalize as normalize_text
 from . import strength as strength_mod
 from .dedupe import _NOT_CONTENT, DEFAULT_THRESHOLD, duplicate_leaders, jaccard, shingles
 from .noise import junk_reason
-from .tokens import content_chars, words
+from .tokens import content_chars, issue_label, shown_keywords, words
 from .types import ClusterResult, Document, IssueCluster
 
 Progress = Callable[[float, str], None]
@@ -267,7 +267,10 @@ def cluster_documents(
                 (np.ones(len(part)), (best[part], np.arange(len(part)))), shape=(len(centres), len(part))
             )
             counts += (onehot @ x).toarray()
-        keywords = _c_tf_idf(counts, vec.words.get_feature_names_out(), params.keywords)
+        keywords = [
+            shown_keywords(k)[: params.keywords]
+            for k in _c_tf_idf(counts, vec.words.get_feature_names_out(), params.keywords * 2)
+        ]
 
         leader_arr = np.asarray(leader, dtype=np.int64)
         all_members: list[list[int]] = [[] for _ in range(len(centres))]
@@ -288,7 +291,7 @@ def cluster_documents(
             reps = _representatives(members_of[c], candidates, fit, group_size, texts, params.representatives)
             issues_out.append(
                 IssueCluster(
-                    label="、".join(keywords[c][:3]) or texts[candidates[members_of[c][0]]][:12],
+                    label=issue_label(keywords[c]) or texts[candidates[members_of[c][0]]][:12],
                     keywords=keywords[c],
                     size=len(all_members[c]),
                     representatives=[ids[i] for i in reps],

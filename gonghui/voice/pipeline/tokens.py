@@ -101,3 +101,31 @@ def words(normalized: str) -> list[str]:
 def content_chars(normalized: str) -> str:
     """The hanzi of the text without the placeholders: the input for character n-grams."""
     return "".join(_HAN.findall(_PLACEHOLDERS.sub("", normalized)))
+
+
+# Word classes (jieba tags) that can name an issue: nouns, verbal nouns, idioms, time words. Verbs and
+# adjectives alone (不到, 太难) read badly as a name; measure and numeral fragments (充个, 喝口, 很多) are
+# never shown at all. Words of the union dictionary always qualify (欠薪 is tagged a verb).
+_NAMING_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "i", "l", "t", "j", "ng"})
+_FRAGMENT_TAGS = frozenset({"q", "m", "mq", "u", "uj", "ul", "p", "c", "r", "d", "x", "zg"})
+_UNION_WORD_SET = frozenset(UNION_WORDS)
+
+
+@lru_cache(maxsize=50_000)
+def _tag(word: str) -> str:
+    tagged = segmenter().tag(word)
+    return tagged[0][1] if len(tagged) == 1 else "n"  # a compound the segmenter splits: treat as a noun phrase
+
+
+def shown_keywords(keywords: list[str]) -> list[str]:
+    """Keywords worth showing a cadre: fragments (measure words, numerals, particles) left out."""
+    return [w for w in keywords if w in _UNION_WORD_SET or _tag(w) not in _FRAGMENT_TAGS]
+
+
+def issue_label(keywords: list[str], parts: int = 3) -> str:
+    """A short name from the strongest keywords that can name something; other keywords fill in."""
+    naming = [w for w in keywords if w in _UNION_WORD_SET or _tag(w) in _NAMING_TAGS]
+    chosen = naming[:parts]
+    if len(chosen) < 2:
+        chosen += [w for w in keywords if w not in chosen][: 2 - len(chosen)]
+    return "、".join(chosen)
