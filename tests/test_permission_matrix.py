@@ -546,6 +546,15 @@ PAGE_CASES: dict[str, list[Case]] = {
         ),
     ],
     "voice:demand": [Case(union_a_only(OK), kwargs=lambda c: {"pk": c.v.heard.pk})],
+    "voice:demand_file_into": [
+        Case(everyone(NOT_ALLOWED), kwargs=lambda c: {"pk": c.v.other.pk}),
+        Case(
+            union_a_only(REDIRECT),
+            method="POST",
+            kwargs=lambda c: {"pk": c.v.other.pk},
+            data=lambda c: {"issue": c.v.issue.pk},
+        ),
+    ],
     "voice:attachment": [
         Case(union_a_only(OK), kwargs=lambda c: {"pk": c.v.own.pk, "aid": c.v.own.attachments.get().pk})
     ],

@@ -51,6 +51,22 @@ def get_issue_for_user(user: Any, pk: Any, action: Action = Action.VIEW) -> Issu
         raise NotFound("未找到该议题") from None
 
 
+def issues_covering(user: Any, demand: Demand) -> QuerySet[Issue]:
+    """Active issues a cadre may file this demand into: at levels that hold the demand's union."""
+    levels = _ancestor_paths(demand.org.path)
+    return (
+        issues_for(user, Action.VOICE)
+        .filter(status=IssueStatus.ACTIVE, scope_org__path__in=levels)
+        .select_related("scope_org")
+        .order_by("scope_org__depth", "-score")
+    )
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
 def active_issues(scope_org: Org) -> QuerySet[Issue]:
     return Issue.objects.filter(scope_org=scope_org, status=IssueStatus.ACTIVE).order_by("-score", "-size", "id")
 

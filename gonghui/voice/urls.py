@@ -15,6 +15,7 @@ urlpatterns = [
     path("demands/new/", intake.demand_new, name="demand_new"),
     path("demands/<int:pk>/", intake.demand_detail, name="demand"),
     path("demands/<int:pk>/files/<int:aid>/", intake.attachment, name="attachment"),
+    path("demands/<int:pk>/file-into/", intake.demand_file_into, name="demand_file_into"),
     path("import/", imports.upload, name="import"),
     path("import/sample.xlsx", imports.sample, name="import_sample"),
     path("issues/", analysis.issue_list, name="issues"),

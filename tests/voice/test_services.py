@@ -334,3 +334,26 @@ def test_the_demo_federation_shows_the_whole_loop(db):
     assert any(d.replies.exists() for d in mine)  # the answered report reached the demo worker
     assert Issue.objects.filter(status=IssueStatus.ACTIVE).count() >= 4
     assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.DRAFT, ReportStatus.FED_BACK}
+
+
+def test_a_cadre_files_a_demand_into_an_issue_and_the_next_run_keeps_it(world, demands):
+    from gonghui.voice.services import issue_add_demand
+
+    _analyse(world.city_admin, world.city)
+    canteen = _main_issue(demands["canteen_dorm"], world.city)
+    late = demand_enter(
+        actor=world.cadre_b, org=world.union_b, text="水电站夜班没有补贴也没有宵夜", source=DemandSource.HOTLINE
+    )
+    assert canteen in selectors.issues_covering(world.city_admin, late)
+    assert canteen not in selectors.issues_covering(world.cadre_a, late)  # union_b is not cadre_a's
+    before = canteen.size
+    issue_add_demand(actor=world.city_admin, issue=canteen, demand=late)
+    canteen.refresh_from_db()
+    assert canteen.size == before + 1
+    late.refresh_from_db()
+    assert late.status == DemandStatus.CLUSTERED
+    with pytest.raises(NotFound):
+        issue_add_demand(actor=world.cadre_a, issue=canteen, demand=late)
+    _analyse(world.city_admin, world.city)
+    assert _issue_of(late, world.city) == canteen
+    assert IssueMembership.objects.get(demand=late, scope_org=world.city).pinned

@@ -133,3 +133,12 @@ def test_issue_pages_render_for_each_level(world, demands):
     assert client_for(world.leader).get(reverse("voice:issues")).status_code == 200
     assert client_for(world.leader).post(reverse("voice:run_new"), {"org": world.city.code}).status_code == 404
     assert Report.objects.count() == 0
+
+
+def test_demand_page_offers_the_issues_it_can_be_filed_into(world, demands):
+    run_start(actor=world.city_admin, scope_org=world.city)
+    demand = demands["wage_arrears"][0]
+    page = client_for(world.city_admin).get(reverse("voice:demand", args=[demand.pk])).content.decode()
+    assert 'id="file-into"' in page and world.city.name + "：" in page
+    leader_page = client_for(world.leader).get(reverse("voice:demand", args=[demand.pk])).content.decode()
+    assert 'id="file-into"' not in leader_page  # read-only

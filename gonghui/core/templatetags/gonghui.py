@@ -136,6 +136,7 @@ ACTION_LABELS = {
     "issue.rename": "议题改名",
     "issue.merge": "合并议题",
     "issue.split": "拆分议题",
+    "issue.add_demand": "把诉求归入议题",
     "report.create": "生成专报草稿",
     "report.update": "修改专报",
     "report.submit": "报送专报",

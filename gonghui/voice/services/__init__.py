@@ -2,7 +2,7 @@
 
 from .analysis import run_execute, run_request, run_start
 from .intake import Upload, demand_enter, demand_submit
-from .issues import issue_merge, issue_rename, issue_split
+from .issues import issue_add_demand, issue_merge, issue_rename, issue_split
 from .reports import (
     reply_rate,
     report_answer_and_feed_back,
@@ -17,6 +17,7 @@ __all__ = [
     "Upload",
     "demand_enter",
     "demand_submit",
+    "issue_add_demand",
     "issue_merge",
     "issue_rename",
     "issue_split",

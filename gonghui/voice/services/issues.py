@@ -13,8 +13,8 @@ from gonghui.core import audit
 from gonghui.core.errors import DomainError, NotFound, StaleVersion
 from gonghui.core.text import tidy
 
-from ..choices import IssueStatus, ReportStatus
-from ..models import Issue, IssueMembership, ReportItem
+from ..choices import DemandStatus, IssueStatus, ReportStatus
+from ..models import Demand, Issue, IssueMembership, ReportItem
 from .strength import refresh_issue_figures
 
 MAX_LABEL = 60
@@ -132,5 +132,42 @@ def issue_split(
         obj=source,
         org_id=source.scope_org_id,
         after={"moved": sorted(chosen), "into": target.pk, "label": target.label},
+    )
+    return target
+
+
+@transaction.atomic
+def issue_add_demand(*, actor: Any, issue: Issue, demand: Demand) -> Issue:
+    """Put one demand into an issue by hand (one the analysis left aside, or one heard after the report
+    went up); pinned like every cadre edit. A demand already in another issue of that level moves."""
+    target = _lock(issue, actor)
+    if not demand.org.path.startswith(target.scope_org.path):
+        raise NotFound("未找到该诉求")
+    if not scope_for(actor).allows(Action.VOICE, demand.org):
+        raise NotFound("未找到该诉求")
+    current = IssueMembership.objects.select_for_update().filter(demand=demand, scope_org=target.scope_org).first()
+    if current is not None and current.issue_id == target.pk:
+        return target
+    left: list[Issue] = []
+    if current is not None:
+        if _reported([current.issue_id]):
+            raise DomainError("这条诉求所在的议题已随专报报送，不能再移出", field="issue")
+        left = [current.issue]
+        current.issue = target
+        current.pinned = True
+        current.save(update_fields=["issue", "pinned"])
+    else:
+        IssueMembership.objects.create(issue=target, demand=demand, scope_org=target.scope_org, pinned=True)
+    Demand.objects.filter(pk=demand.pk, status=DemandStatus.RECEIVED).update(status=DemandStatus.CLUSTERED)
+    target.version = F("version") + 1
+    target.save(update_fields=["version", "updated_at"])
+    target.refresh_from_db()
+    refresh_issue_figures([target, *left], as_of=timezone.localdate())
+    audit.record(
+        actor=actor,
+        action="issue.add_demand",
+        obj=target,
+        org_id=target.scope_org_id,
+        after={"demand": demand.pk, "from": left[0].pk if left else None},
     )
     return target

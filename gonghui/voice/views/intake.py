@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
@@ -16,8 +16,8 @@ from gonghui.core.forms import domain_errors_on
 from .. import selectors
 from ..choices import DemandSource, DemandStatus
 from ..forms import EnterForm
-from ..services import demand_enter
-from .shared import org_choices, org_from, require_voice
+from ..services import demand_enter, issue_add_demand
+from .shared import org_choices, org_from, require_voice, step
 
 
 @login_required
@@ -87,6 +87,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     memberships = demand.memberships.select_related("issue", "scope_org").order_by("scope_org__depth")
+    can_file = scope_for(request.user).allows(Action.VOICE, demand.org)
     return render(
         request,
         "voice/demand.html",
@@ -95,8 +96,26 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": memberships,
             "replies": demand.replies.select_related("answer").all(),
             "attachments": demand.attachments.all(),
+            "issue_choices": selectors.issues_covering(request.user, demand)[:100] if can_file else [],
         },
     )
+
+
+@login_required
+@require_POST
+def demand_file_into(request: HttpRequest, pk: int) -> HttpResponse:
+    require_voice(request)
+    try:
+        demand = selectors.get_demand_for_user(request.user, pk, Action.VOICE)
+        issue = selectors.get_issue_for_user(request.user, request.POST.get("issue", "0"), Action.VOICE)
+    except NotFound:
+        raise Http404 from None
+    step(
+        request,
+        lambda: issue_add_demand(actor=request.user, issue=issue, demand=demand),
+        done=f"已归入议题“{issue.label}”；以后重新分析也会保留",
+    )
+    return redirect("voice:demand", pk=demand.pk)
 
 
 @login_required
