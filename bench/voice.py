@@ -190,7 +190,10 @@ _OPENINGS = [
 _TYPOS = [("工资", "工姿"), ("加班", "家班"), ("反映", "反应"), ("已经", "以经"), ("的", "滴"), ("在", "再")]
 
 
-def synthetic_rows(n: int, seed: int = 7) -> list[tuple[str, str, str, str, str]]:
+_HANZI = [chr(c) for c in range(0x4E00, 0x9FA5)]
+
+
+def synthetic_rows(n: int, seed: int = 7, *, distinct: bool = False) -> list[tuple[str, str, str, str, str]]:
     """(text, issue, submitter, union, date) rows; issue is the ground truth. Each demand mixes clauses of
     one to three labelled demands of the same issue, with a speaker's opening, numbers, synonyms,
     dialect, typos and traditional characters, so that most texts are new (not copies)."""
@@ -229,6 +232,8 @@ def synthetic_rows(n: int, seed: int = 7) -> list[tuple[str, str, str, str, str]
         if rng.random() < 0.1 and len(text) > 6:  # a dropped character
             j = rng.randrange(len(text))
             text = text[:j] + text[j + 1 :]
+        if distinct:  # a dozen random hanzi: new character pairs, so far fewer texts group as near-copies
+            text += "，" + "".join(rng.choice(_HANZI) for _ in range(12))
         submitter = f"P{rng.randrange(max(1, n // 2)):07d}"
         union = f"U{rng.randint(1, 300):07d}"
         day = start + dt.timedelta(days=rng.randrange(324))
@@ -236,16 +241,16 @@ def synthetic_rows(n: int, seed: int = 7) -> list[tuple[str, str, str, str, str]
     return out
 
 
-def synthetic_file(n: int) -> Path:
+def synthetic_file(n: int, *, distinct: bool = False) -> Path:
     DATA.mkdir(exist_ok=True)
-    path = DATA / f"voice_v2_{n}.csv"  # v2: the generator below (bump when it changes)
+    path = DATA / f"voice_v2{'d' if distinct else ''}_{n}.csv"  # v2: the generator above (bump when it changes)
     if not path.exists():
         log(f"writing {path.name} …")
         tmp = path.with_name("tmp_" + path.name)
         with tmp.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(["id", "text", "issue", "submitter", "union", "submitted_on"])
-            for i, row in enumerate(synthetic_rows(n), start=1):
+            for i, row in enumerate(synthetic_rows(n, distinct=distinct), start=1):
                 writer.writerow([f"S{i:07d}", *row])
         tmp.rename(path)
     return path
@@ -300,8 +305,8 @@ def child(path: Path) -> None:
     )
 
 
-def speed(n: int) -> dict[str, Any]:
-    path = synthetic_file(n)
+def speed(n: int, *, distinct: bool = False) -> dict[str, Any]:
+    path = synthetic_file(n, distinct=distinct)
     log(f"clustering {path.name} in a child process …")
     proc = subprocess.Popen(
         [sys.executable, "-m", "bench.voice", "--child", str(path)], cwd=ROOT, stdout=subprocess.PIPE
@@ -317,7 +322,7 @@ def speed(n: int) -> dict[str, Any]:
     target_mb = TARGET_PEAK_MB.get(n)
     ok = (target_s is None or got["seconds"] < target_s) and (target_mb is None or peak_mb < target_mb)
     return {
-        "bench": f"voice_speed_{n // 1000}k",
+        "bench": f"voice_speed_{n // 1000}k" + ("_distinct" if distinct else ""),
         "demands": n,
         "seconds": round(got["seconds"], 1),
         "read_csv_seconds": round(got["read_seconds"], 1),
@@ -339,6 +344,8 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, *, with_quality: bool = True, with
     if with_speed:
         for n in sizes:
             emit(speed(n))
+        for n in sizes:  # the harder case: most texts distinct (see synthetic_rows)
+            emit(speed(n, distinct=True))
 
 
 def parse_sizes(value: str) -> list[int]:
