@@ -103,7 +103,7 @@ class Command(BaseCommand):
         self._write(output, result.to_json())
         if verbose:
             self.stdout.write(
-                f"{len(docs)} 条诉求：{len(result.issues)} 个问题，{len(result.noise)} 条无效或无法归类，"
+                f"{len(docs)} 条诉求：{len(result.issues)} 个议题，{len(result.noise)} 条无效或无法归类，"
                 f"{len(result.duplicates)} 条重复；结果已写入 {output}"
             )
 
