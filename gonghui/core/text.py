@@ -52,6 +52,12 @@ _PINYIN_NOTE = re.compile(
 _ID_NUMBER = re.compile(
     r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
 )
+# Written in groups (530702 19600101 0297, 530702-1960-0101-0297): the checksum can't be read through the
+# separators, so any 18 characters of that shape count as an ID number.
+_GROUPED_ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])\d{6}[ -]\d{4}[ -]?\d{4}[ -]?\d{3}[\dXx](?![0-9A-Za-z])"
+    r"|(?<![0-9A-Za-z])\d{6}[ -]?\d{8}[ -]\d{3}[\dXx](?![0-9A-Za-z])"
+)
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)")
 ID_PLACEHOLDER = "[身份证号]"
 MOBILE_PLACEHOLDER = "[手机号]"
@@ -120,7 +126,8 @@ def _strip_pinyin_note(match: re.Match[str]) -> str:
 
 def mask_personal_numbers(text: str) -> str:
     """ID and mobile numbers never reach the analysed copy, reports or clusters."""
-    return _MOBILE.sub(MOBILE_PLACEHOLDER, _ID_NUMBER.sub(ID_PLACEHOLDER, text))
+    text = _GROUPED_ID_NUMBER.sub(ID_PLACEHOLDER, _ID_NUMBER.sub(ID_PLACEHOLDER, text))
+    return _MOBILE.sub(MOBILE_PLACEHOLDER, text)
 
 
 _converter: object | None = None

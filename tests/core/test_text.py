@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -74,3 +75,17 @@ def test_short_field_helpers():
     assert tidy_name("阿依・买买提") == "阿依·买买提"
     assert spreadsheet_safe("=SUM(A1)") == "'=SUM(A1)"
     assert spreadsheet_safe("张三") == "张三"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["身份证 530702 19600101 0297 请核实", "530702-1960-0101-0297", "号码530702 196001010297"],
+)
+def test_id_numbers_written_in_groups_are_masked_too(text):
+    masked = normalize(text)
+    assert "[身份证号]" in masked
+    assert "0297" not in masked
+
+
+def test_long_order_numbers_are_not_taken_for_id_numbers():
+    assert normalize("订单号 2026112712345678") == "订单号 2026112712345678"
