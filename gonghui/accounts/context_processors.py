@@ -21,6 +21,6 @@ def roles(request: HttpRequest) -> dict[str, Any]:
 
 
 def _unread(user: Any) -> int:
-    from gonghui.core.models import Notification
+    from gonghui.core.selectors import unread_notifications
 
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return unread_notifications(user)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from .models import Notification
@@ -42,10 +43,26 @@ def notify_many(users: Iterable[Any], *, title: str, body: str = "", url: str = 
     Notification.objects.bulk_create(
         [Notification(user_id=pk, title=title[:100], body=body, url=url[:200]) for pk in distinct]
     )
-    for sender in _senders():
-        for user in distinct.values():
+    senders = _senders()
+    if senders:
+        # only once the messages are committed: a rolled-back fan-out must not have sent any SMS
+        transaction.on_commit(lambda: _send_outside(senders, list(distinct.values()), title, body, url))
+    return len(distinct)
+
+
+def _send_outside(senders: tuple[Sender, ...], users: list[Any], title: str, body: str, url: str) -> None:
+    for sender in senders:
+        for user in users:
             try:
                 sender.send(user=user, title=title, body=body, url=url)
             except Exception:  # an SMS gateway being down must not cost the worker the in-site message
                 log.exception("notification sender %s failed", type(sender).__name__)
-    return len(distinct)
+
+
+def notifications_mark_read(*, user: Any, ids: Iterable[int]) -> int:
+    """Opening the list is reading it. Not audited: it changes nothing but the reader's own unread mark."""
+    from django.utils import timezone
+
+    return Notification.objects.filter(user_id=user.pk, pk__in=list(ids), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

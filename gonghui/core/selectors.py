@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 
-from .models import AuditEvent
+from .models import AuditEvent, Notification
 
 PAGE_SIZE = 50
 
@@ -46,3 +47,11 @@ def audit_events(
     events = list(qs.order_by("-id")[: PAGE_SIZE + 1])
     next_before = events[PAGE_SIZE - 1].id if len(events) > PAGE_SIZE else None
     return AuditPage(events=events[:PAGE_SIZE], next_before=next_before, error=error)
+
+
+def notifications_for(user: Any, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(user_id=user.pk or 0)[:limit])
+
+
+def unread_notifications(user: Any) -> int:
+    return Notification.objects.filter(user_id=user.pk or 0, read_at__isnull=True).count()

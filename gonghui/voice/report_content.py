@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from .models import Demand, Issue, Report
 from .reporting import ReportContent, ReportIssue, TrendPoint
@@ -50,7 +51,7 @@ def _quotes(issue: Issue) -> list[str]:
 
 
 def build_report_content(report: Report) -> ReportContent:
-    today = report.submitted_on or dt.date.today()
+    today = report.submitted_on or timezone.localdate()
     items = list(report.items.select_related("issue").order_by("rank"))
     issue_ids = [item.issue_id for item in items]
     demands = Demand.objects.filter(memberships__issue_id__in=issue_ids).distinct()

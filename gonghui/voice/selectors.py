@@ -5,15 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import org_ancestors
 
 from .choices import IssueStatus, Rating
 from .models import ClusterRun, Demand, DemandReply, Issue, IssueMembership, Report
+
+MAX_PK = 2**63 - 1
+
+
+def _pk(value: Any) -> int:
+    """A primary key from a URL or form; anything else (words, zero, past BIGINT) is simply not found."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < pk <= MAX_PK:
+        raise NotFound()
+    return pk
 
 
 def demands_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Demand]:
@@ -35,8 +50,8 @@ def get_my_demand(user: Any, tracking_no: str) -> Demand:
 
 def get_demand_for_user(user: Any, pk: Any, action: Action = Action.VIEW) -> Demand:
     try:
-        return demands_for(user, action).select_related("org").get(pk=int(pk))
-    except (Demand.DoesNotExist, ValueError, TypeError):
+        return demands_for(user, action).select_related("org").get(pk=_pk(pk))
+    except (Demand.DoesNotExist, NotFound):
         raise NotFound("未找到该诉求") from None
 
 
@@ -46,25 +61,20 @@ def issues_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Issue]:
 
 def get_issue_for_user(user: Any, pk: Any, action: Action = Action.VIEW) -> Issue:
     try:
-        return issues_for(user, action).select_related("scope_org", "merged_into").get(pk=int(pk))
-    except (Issue.DoesNotExist, ValueError, TypeError):
+        return issues_for(user, action).select_related("scope_org", "merged_into").get(pk=_pk(pk))
+    except (Issue.DoesNotExist, NotFound):
         raise NotFound("未找到该议题") from None
 
 
 def issues_covering(user: Any, demand: Demand) -> QuerySet[Issue]:
     """Active issues a cadre may file this demand into: at levels that hold the demand's union."""
-    levels = _ancestor_paths(demand.org.path)
+    levels = [demand.org, *org_ancestors(demand.org)]
     return (
         issues_for(user, Action.VOICE)
-        .filter(status=IssueStatus.ACTIVE, scope_org__path__in=levels)
+        .filter(status=IssueStatus.ACTIVE, scope_org__in=levels)
         .select_related("scope_org")
         .order_by("scope_org__depth", "-score")
     )
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def active_issues(scope_org: Org) -> QuerySet[Issue]:
@@ -79,10 +89,24 @@ def reports_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Report]:
     return Report.objects.filter(scope_for(user).org_q(action, prefix="org__"))
 
 
+def reports_with_issue(user: Any, issue: Issue) -> QuerySet[Report]:
+    """The reports naming this issue that the user may open (a county's report stays hidden from a union)."""
+    return reports_for(user).filter(items__issue=issue).distinct()
+
+
+def visible_memberships(user: Any, demand: Demand) -> QuerySet[IssueMembership]:
+    """The issues holding this demand, at the levels the user sees."""
+    return (
+        demand.memberships.filter(scope_for(user).org_q(Action.VIEW, prefix="scope_org__"))
+        .select_related("issue", "scope_org")
+        .order_by("scope_org__depth")
+    )
+
+
 def get_report_for_user(user: Any, pk: Any, action: Action = Action.VIEW) -> Report:
     try:
-        return reports_for(user, action).select_related("org").get(pk=int(pk))
-    except (Report.DoesNotExist, ValueError, TypeError):
+        return reports_for(user, action).select_related("org").get(pk=_pk(pk))
+    except (Report.DoesNotExist, NotFound):
         raise NotFound("未找到该专报") from None
 
 
@@ -92,8 +116,8 @@ def runs_for(user: Any, action: Action = Action.VIEW) -> QuerySet[ClusterRun]:
 
 def get_run_for_user(user: Any, pk: Any) -> ClusterRun:
     try:
-        return runs_for(user).select_related("scope_org").get(pk=int(pk))
-    except (ClusterRun.DoesNotExist, ValueError, TypeError):
+        return runs_for(user).select_related("scope_org").get(pk=_pk(pk))
+    except (ClusterRun.DoesNotExist, NotFound):
         raise NotFound("未找到该分析任务") from None
 
 
@@ -110,12 +134,21 @@ def latest_run(scope_org: Org) -> ClusterRun | None:
     return ClusterRun.objects.filter(scope_org=scope_org).order_by("-created_at", "-id").first()
 
 
+def person_key(submitter_id: int | None, member_id: int | None) -> str | None:
+    """Who spoke, for counting distinct workers: the account, else the member; None = unknown (each
+    unknown demand then counts as a person of its own). `person_key_expression` is the same in SQL."""
+    if submitter_id:
+        return f"u{submitter_id}"
+    return f"m{member_id}" if member_id else None
+
+
 def person_key_expression() -> Any:
     """Distinct workers: the account, else the member, else each demand counts alone (negative ids)."""
     return Coalesce(F("submitter_id"), F("member_id") + 1_000_000_000_000, -F("id"))
 
 
 def demands_in_subtree(org: Org, since: dt.date | None = None) -> QuerySet[Demand]:
+    """Every demand filed with the org or any union below it (no user scope: for jobs and services)."""
     qs = Demand.objects.filter(org__path__startswith=org.path)
     if since is not None:
         qs = qs.filter(submitted_on__gte=since)
@@ -140,21 +173,28 @@ def _figures(demands: QuerySet[Demand], replies: QuerySet[DemandReply]) -> dict[
     rated = replies.exclude(rating="")
     counts = {r: rated.filter(rating=r).count() for r in Rating.values}
     n_rated = sum(counts.values())
-    gap = ExpressionWrapper(F("answer__answered_on") - F("demand__submitted_on"), output_field=DurationField())
-    days = replies.aggregate(avg=Avg(gap, output_field=DurationField()))["avg"]
+    days = _average_days_to_answer(replies)
     return {
         "demands": total,
         "answered": answered,
         "answered_share": (answered / total) if total else None,
-        "avg_days_to_answer": _days(days),
+        "avg_days_to_answer": days,
         "rated": n_rated,
         "ratings": counts,
         "satisfaction": ((counts[Rating.SATISFIED] + counts[Rating.BASICALLY]) / n_rated) if n_rated else None,
     }
 
 
-def _days(value: dt.timedelta | None) -> float | None:
-    return None if value is None else round(value.total_seconds() / 86400, 1)
+def _average_days_to_answer(replies: QuerySet[DemandReply]) -> float | None:
+    """From the day a worker spoke to the day the answer reached them: the answer's date, or — for a demand
+    that joined the issue after the answer was in — the day it was delivered to them. Never negative."""
+    total = count = 0
+    rows = replies.values_list("demand__submitted_on", "answer__answered_on", "delivered_at")
+    for spoke, answered, delivered in rows.iterator(chunk_size=5000):
+        reached = answered if answered >= spoke else timezone.localdate(delivered)
+        total += max(0, (reached - spoke).days)
+        count += 1
+    return round(total / count, 1) if count else None
 
 
 def _per_union(org: Org) -> list[dict[str, Any]]:

@@ -37,15 +37,31 @@ def test_by_default_nothing_leaves_the_platform(world, settings):
     assert SENT == []
 
 
-def test_a_configured_sender_gets_each_user_once(world, settings):
+def test_a_configured_sender_gets_each_user_once_after_commit(world, settings, django_capture_on_commit_callbacks):
     settings.GONGHUI_NOTIFY_SENDERS = ["tests.core.test_notify.RecordingSender"]
-    notify.notify_many([world.worker, world.cadre_a, world.worker], title="有答复", body="内容")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.notify_many([world.worker, world.cadre_a, world.worker], title="有答复", body="内容")
+        assert SENT == []  # nothing leaves before the messages are committed
     assert sorted(SENT) == sorted([f"{world.worker.mobile}:有答复", f"{world.cadre_a.mobile}:有答复"])
 
 
-def test_a_failing_sender_keeps_the_in_site_message(world, settings, caplog):
+def test_a_rolled_back_fan_out_sends_nothing(world, settings, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    settings.GONGHUI_NOTIFY_SENDERS = ["tests.core.test_notify.RecordingSender"]
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                notify.notify_many([world.worker], title="有答复")
+                raise RuntimeError("the fan-out failed half way")
+        except RuntimeError:
+            pass
+    assert SENT == [] and not Notification.objects.exists()
+
+
+def test_a_failing_sender_keeps_the_in_site_message(world, settings, caplog, django_capture_on_commit_callbacks):
     settings.GONGHUI_NOTIFY_SENDERS = ["tests.core.test_notify.BrokenSender", "gonghui.core.notify.LogSender"]
-    with caplog.at_level(logging.INFO, logger="gonghui.core.notify"):
+    with caplog.at_level(logging.INFO, logger="gonghui.core.notify"), django_capture_on_commit_callbacks(execute=True):
         assert notify.notify_many([world.worker], title="有答复") == 1
     assert Notification.objects.filter(user=world.worker).count() == 1
     assert "BrokenSender failed" in caplog.text

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gonghui.voice.choices import ReportStatus
-from gonghui.voice.models import Demand, Issue, IssueMembership, Report
+from gonghui.voice.models import Demand, Issue, IssueMembership
 from gonghui.voice.services import report_create, run_start
 from tests.factories import make_id_number
 
@@ -119,8 +119,14 @@ def test_split_without_a_choice_and_merge_without_target_say_why(world, demands)
     r = c.post(reverse("voice:issue_merge"), {"issue": [issue.pk]}, follow=True)
     assert "请选择合并后保留的议题" in r.content.decode()
     before = IssueMembership.objects.count()
-    r = c.post(reverse("voice:issue_merge"), {"issue": ["abc"], "target": "xyz"}, follow=True)
-    assert r.status_code == 200 and IssueMembership.objects.count() == before
+    r = c.post(reverse("voice:issue_merge"), {"issue": ["abc"], "target": "xyz"})
+    assert r.status_code == 404 and IssueMembership.objects.count() == before
+    huge = "9" * 25  # past BIGINT: dropped or not found, never a 500
+    r = c.post(reverse("voice:issue_split", args=[issue.pk]), {"demand": [huge], "label": "新议题"}, follow=True)
+    assert r.status_code == 200 and "请勾选要拆出的诉求" in r.content.decode()
+    r = c.post(reverse("voice:report_new"), {"org": world.city.code, "issue": [huge]}, follow=True)
+    assert r.status_code == 200 and "请至少选择一个议题" in r.content.decode()
+    assert c.get(reverse("voice:issue", args=[int(huge)])).status_code == 404
 
 
 def test_issue_pages_render_for_each_level(world, demands):
@@ -132,7 +138,9 @@ def test_issue_pages_render_for_each_level(world, demands):
     assert c.get(reverse("voice:issue", args=[issue.pk])).status_code == 200
     assert client_for(world.leader).get(reverse("voice:issues")).status_code == 200
     assert client_for(world.leader).post(reverse("voice:run_new"), {"org": world.city.code}).status_code == 404
-    assert Report.objects.count() == 0
+    from gonghui.voice.models import ClusterRun
+
+    assert not ClusterRun.objects.filter(scope_org=world.city).exists()  # the leader's POST started nothing
 
 
 def test_demand_page_offers_the_issues_it_can_be_filed_into(world, demands):

@@ -73,15 +73,6 @@ def amount(value: Any) -> str:
 
 
 @register.filter
-def signed_percent(value: Any) -> str:
-    """A ratio as a signed percentage: 0.25 → +25%, None → —."""
-    if value is None or value == "":
-        return "—"
-    percent = round(float(value) * 100)
-    return f"{percent:+d}%" if percent else "0%"
-
-
-@register.filter
 def percent(value: Any) -> str:
     """A share as a percentage: 0.873 → 87.3%, None → —."""
     if value is None or value == "":
@@ -137,6 +128,7 @@ ACTION_LABELS = {
     "issue.merge": "合并议题",
     "issue.split": "拆分议题",
     "issue.add_demand": "把诉求归入议题",
+    "voice_run.abandon": "放弃中断的议题分析",
     "report.create": "生成专报草稿",
     "report.update": "修改专报",
     "report.submit": "报送专报",

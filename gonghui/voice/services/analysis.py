@@ -24,6 +24,8 @@ from gonghui.voice.pipeline import ClusterResult, Document, cluster_documents
 
 from ..choices import DemandStatus, IssueStatus, RunStatus
 from ..models import ClusterRun, Demand, Issue, IssueMembership
+from ..selectors import demands_in_subtree, person_key
+from .reports import reported_issues_sync
 from .strength import refresh_issue_figures
 
 DEFAULT_WINDOW_DAYS = 365
@@ -37,11 +39,16 @@ def run_request(*, actor: Any, scope_org: Org, since: dt.date | None = None) -> 
     if not scope_for(actor).allows(Action.VOICE, scope_org):
         raise NotFound("未找到该工会组织")
     since = since or timezone.localdate() - dt.timedelta(days=DEFAULT_WINDOW_DAYS)
-    ClusterRun.objects.filter(
+    stale = ClusterRun.objects.filter(
         scope_org=scope_org,
         status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
         created_at__lt=timezone.now() - STALE_AFTER,
-    ).update(status=RunStatus.FAILED, stage="失败", message="超过一小时未完成（后台任务可能中断），已允许重新分析")
+    )
+    for dead in stale.select_for_update(of=("self",)):
+        dead.status, dead.stage = RunStatus.FAILED, "失败"
+        dead.message = "超过一小时未完成（后台任务可能中断），已允许重新分析"
+        dead.save(update_fields=["status", "stage", "message"])
+        audit.record(actor=actor, action="voice_run.abandon", obj=dead, org_id=scope_org.pk, after={"status": "failed"})
     try:
         with transaction.atomic():
             run = ClusterRun.objects.create(scope_org=scope_org, requested_by=actor, since=since, stage="排队中")
@@ -73,18 +80,17 @@ def _progress_writer(run_id: int) -> Callable[[float, str], None]:
 
 
 def documents_under(scope_org: Org, since: dt.date | None) -> list[Document]:
-    qs = Demand.objects.filter(org__path__startswith=scope_org.path)
-    if since is not None:
-        qs = qs.filter(submitted_on__gte=since)
-    rows = qs.order_by("id").values_list(
-        "id", "text", "text_normalized", "submitter_id", "member_id", "org__code", "submitted_on"
+    rows = (
+        demands_in_subtree(scope_org, since)
+        .order_by("id")
+        .values_list("id", "text", "text_normalized", "submitter_id", "member_id", "org__code", "submitted_on")
     )
     return [
         Document(
             id=str(pk),
             text=text,
             normalized=normalized,
-            submitter=f"u{user}" if user else (f"m{member}" if member else None),
+            submitter=person_key(user, member),
             union=code,
             submitted_on=when,
         )
@@ -164,6 +170,7 @@ def apply_result(*, run: ClusterRun, result: ClusterResult, docs: list[Document]
     Issue.objects.filter(pk__in=retired).update(status=IssueStatus.RETIRED, updated_at=timezone.now())
     live = [i for pk, i in issues.items() if pk not in retired]
     refresh_issue_figures(live, as_of=timezone.localdate())
+    reported_issues_sync(issue_ids=[i.pk for i in live])
     Demand.objects.filter(Q(memberships__scope_org=scope), status=DemandStatus.RECEIVED).update(
         status=DemandStatus.CLUSTERED
     )

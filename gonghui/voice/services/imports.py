@@ -34,7 +34,7 @@ from gonghui.orgs.models import Org, OrgStatus
 
 from ..choices import DemandCategory, DemandKind, DemandSource
 from ..models import Demand, DemandImport
-from .intake import clean_text, new_tracking_no
+from .intake import EARLIEST_DATE, clean_text, new_tracking_no
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -382,7 +382,7 @@ def _check_row(
         if parsed is not None:
             if parsed > today:
                 problem("date", f"反映日期 {parsed:%Y-%m-%d} 晚于今天")
-            elif parsed.year < 2000:
+            elif parsed < EARLIEST_DATE:
                 problem("date", f"反映日期 {parsed:%Y-%m-%d} 太早，请检查")
             else:
                 when = parsed

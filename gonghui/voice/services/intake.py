@@ -24,6 +24,9 @@ MAX_TEXT_CHARS = 2000
 MIN_TEXT_CHARS = 5
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+# Older dates are typing mistakes (0026 for 2026), not surveys: they would break the trend and the
+# days-to-answer figures.
+EARLIEST_DATE = dt.date(2000, 1, 1)
 # A second identical submission this soon after the first is a double tap, not a new demand.
 REPEAT_WINDOW = dt.timedelta(minutes=10)
 
@@ -168,6 +171,8 @@ def demand_enter(
     when = submitted_on or today
     if when > today:
         raise DomainError("反映日期不能晚于今天", field="submitted_on")
+    if when < EARLIEST_DATE:
+        raise DomainError("反映日期太早，请检查（不能早于 2000 年）", field="submitted_on")
     clean = clean_text(text)
     demand = _create(
         org=org,
@@ -186,7 +191,8 @@ def demand_enter(
 
 
 def _audit_view(demand: Demand) -> dict[str, Any]:
-    # the analysed copy, never the raw text: an ID number typed into a demand stays out of the trail
+    # what was filed, not what was said: the worker's words stay out of the append-only trail (an
+    # anonymous demand would otherwise sit there beside its author's name)
     return audit.snapshot(demand, ["tracking_no", "org_id", "kind", "category", "source", "is_anonymous"]) | {
-        "text": demand.text_normalized[:200]
+        "chars": len(demand.text)
     }

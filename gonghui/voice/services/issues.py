@@ -15,6 +15,7 @@ from gonghui.core.text import tidy
 
 from ..choices import DemandStatus, IssueStatus, ReportStatus
 from ..models import Demand, Issue, IssueMembership, ReportItem
+from .reports import reported_issues_sync
 from .strength import refresh_issue_figures
 
 MAX_LABEL = 60
@@ -75,6 +76,7 @@ def issue_merge(*, actor: Any, target: Issue, sources: list[Issue]) -> Issue:
         raise DomainError("只能合并同一层级的议题", field="issues")
     if _reported([o.pk for o in others]):
         raise DomainError("已随专报报送的议题不能再并入其他议题", field="issues")
+    _follow_into_drafts([o.pk for o in others], into)
     IssueMembership.objects.filter(issue__in=others).update(issue=into, pinned=True)
     IssueMembership.objects.filter(issue=into).update(pinned=True)
     Issue.objects.filter(pk__in=[o.pk for o in others]).update(
@@ -84,6 +86,7 @@ def issue_merge(*, actor: Any, target: Issue, sources: list[Issue]) -> Issue:
     into.save(update_fields=["version", "updated_at"])
     into.refresh_from_db()
     refresh_issue_figures([into], as_of=timezone.localdate())
+    reported_issues_sync(issue_ids=[into.pk])
     audit.record(
         actor=actor,
         action="issue.merge",
@@ -92,6 +95,16 @@ def issue_merge(*, actor: Any, target: Issue, sources: list[Issue]) -> Issue:
         after={"merged": [o.pk for o in others], "labels": [o.label for o in others]},
     )
     return into
+
+
+def _follow_into_drafts(merged: list[int], into: Issue) -> None:
+    """Draft reports that named a merged issue now name the issue it went into (once per report)."""
+    for item in ReportItem.objects.select_for_update().filter(issue_id__in=merged, report__status=ReportStatus.DRAFT):
+        if ReportItem.objects.filter(report_id=item.report_id, issue=into).exists():
+            item.delete()
+        else:
+            item.issue = into
+            item.save(update_fields=["issue"])
 
 
 @transaction.atomic
@@ -126,6 +139,7 @@ def issue_split(
         obj.save()
         obj.refresh_from_db()
     refresh_issue_figures([source, target], as_of=timezone.localdate())
+    reported_issues_sync(issue_ids=[target.pk])
     audit.record(
         actor=actor,
         action="issue.split",
@@ -163,6 +177,7 @@ def issue_add_demand(*, actor: Any, issue: Issue, demand: Demand) -> Issue:
     target.save(update_fields=["version", "updated_at"])
     target.refresh_from_db()
     refresh_issue_figures([target, *left], as_of=timezone.localdate())
+    reported_issues_sync(issue_ids=[target.pk])
     audit.record(
         actor=actor,
         action="issue.add_demand",

@@ -13,7 +13,7 @@ from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
 from gonghui.core.notify import notify_many
-from gonghui.core.text import tidy
+from gonghui.core.text import mask_personal_numbers, tidy
 from gonghui.orgs.models import Org
 
 from ..choices import REPORT_TRANSITIONS, DemandStatus, IssueStatus, ReportStatus
@@ -108,7 +108,7 @@ def report_update(
     item_asks: dict[int, str] | None = None,
 ) -> Report:
     locked = _lock(report, actor, version, expect=ReportStatus.DRAFT)
-    before = audit.snapshot(locked, ["title", "summary", "asks"])
+    before = audit.snapshot(locked, ["title", "summary", "asks"]) | _item_asks(locked)
     locked.title = _line(title, "title", "标题", required=True)
     locked.summary = _long_text(summary, "summary", "导语")
     locked.asks = _long_text(asks, "asks", "意见建议")
@@ -119,9 +119,13 @@ def report_update(
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
-    old, new = audit.diff(before, audit.snapshot(locked, ["title", "summary", "asks"]))
+    old, new = audit.diff(before, audit.snapshot(locked, ["title", "summary", "asks"]) | _item_asks(locked))
     audit.record(actor=actor, action="report.update", obj=locked, before=old, after=new)
     return locked
+
+
+def _item_asks(report: Report) -> dict[str, Any]:
+    return {f"asks_{issue_id}": asks for issue_id, asks in report.items.values_list("issue_id", "asks")}
 
 
 @transaction.atomic
@@ -135,6 +139,13 @@ def report_submit(
     when = submitted_on or timezone.localdate()
     if when > timezone.localdate():
         raise DomainError("报送日期不能晚于今天", field="submitted_on")
+    if when < timezone.localdate(locked.created_at):
+        raise DomainError("报送日期不能早于专报草稿生成的日期", field="submitted_on")
+    for item in locked.items.select_related("issue"):
+        if item.issue.status != IssueStatus.ACTIVE or not item.issue.memberships.exists():
+            raise DomainError(
+                f"议题“{item.issue.label}”{item.issue.get_status_display()}或已没有诉求，请重新生成专报", field="issues"
+            )
     _move(locked, ReportStatus.SUBMITTED)
     locked.submitted_to = _line(submitted_to, "submitted_to", "报送对象（党委或政府部门）", required=True)
     locked.submitted_on = when
@@ -236,6 +247,25 @@ def report_feed_back(*, report_id: int) -> Report:
     return report
 
 
+def reported_issues_sync(*, issue_ids: list[int]) -> None:
+    """Demands that joined issues already sent up (a later run, a merge, a cadre's hand) are marked
+    已向党政反映 and pinned like the rest; where the answer is already in, it reaches them too."""
+    ids = sorted(set(issue_ids))
+    if not ids:
+        return
+    sent = ReportItem.objects.filter(issue_id__in=ids).exclude(report__status=ReportStatus.DRAFT)
+    sent_issue_ids = sorted(set(sent.values_list("issue_id", flat=True)))
+    if not sent_issue_ids:
+        return
+    IssueMembership.objects.filter(issue_id__in=sent_issue_ids, pinned=False).update(pinned=True)
+    Demand.objects.filter(
+        memberships__issue_id__in=sent_issue_ids, status__in=[DemandStatus.RECEIVED, DemandStatus.CLUSTERED]
+    ).update(status=DemandStatus.REPORTED)
+    answered = sent.filter(report__status__in=[ReportStatus.ANSWERED, ReportStatus.FED_BACK])
+    for report_id in sorted(set(answered.values_list("report_id", flat=True))):
+        report_feed_back(report_id=report_id)
+
+
 @transaction.atomic
 def reply_rate(*, user: Any, reply: DemandReply, rating: str, comment: str = "") -> DemandReply:
     from ..choices import Rating
@@ -247,7 +277,8 @@ def reply_rate(*, user: Any, reply: DemandReply, rating: str, comment: str = "")
         raise DomainError("请选择满意、基本满意或不满意", field="rating")
     before = {"rating": locked.rating, "comment": locked.comment}
     locked.rating = rating
-    locked.comment = _line(comment, "comment", "评价意见", required=False, limit=300)
+    # shown to cadres and kept in the audit trail: an ID or mobile number typed in is masked first
+    locked.comment = mask_personal_numbers(_line(comment, "comment", "评价意见", required=False, limit=300))
     locked.rated_at = timezone.now()
     locked.save(update_fields=["rating", "comment", "rated_at"])
     audit.record(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from gonghui.voice.pipeline.strength import measure, urgency_reasons
 
 from ..models import Issue, IssueMembership
+from ..selectors import person_key
 
 PERIOD_DAYS = 30
 
@@ -32,8 +33,7 @@ def refresh_issue_figures(issues: Iterable[Issue], *, as_of: dt.date) -> None:
         "demand__submitted_on",
     )
     for issue_id, _demand, text, user, member, code, when in rows.iterator(chunk_size=5000):
-        person = f"u{user}" if user else (f"m{member}" if member else None)
-        docs[issue_id].append((person, code, when, urgency_reasons(text)))
+        docs[issue_id].append((person_key(user, member), code, when, urgency_reasons(text)))
     for pk, issue in by_pk.items():
         rows_of_issue = docs.get(pk, [])
         s = measure(

@@ -17,7 +17,7 @@ from .. import selectors
 from ..forms import RenameForm, RunForm
 from ..models import Issue
 from ..services import issue_merge, issue_rename, issue_split, run_start
-from .shared import org_choices, org_from, require_voice, step
+from .shared import org_choices, org_from, parse_ids, require_voice, step
 
 
 def _issues_url(org_code: str) -> str:
@@ -71,7 +71,7 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "voice/_run_status.html", {"run": run, "org": run.scope_org})
 
 
-def _issue_or_404(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Issue:
+def _issue_or_404(request: HttpRequest, pk: int | str, action: Action = Action.VIEW) -> Issue:
     try:
         return selectors.get_issue_for_user(request.user, pk, action)
     except NotFound:
@@ -95,7 +95,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "rename_form": RenameForm(initial={"label": issue.label, "version": issue.version}),
             "others": selectors.active_issues(issue.scope_org).exclude(pk=issue.pk)[:100] if can_edit else [],
-            "reports": issue.reports.all(),
+            "reports": selectors.reports_with_issue(request.user, issue),
         },
     )
 
@@ -119,10 +119,6 @@ def issue_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("voice:issue", pk=issue.pk)
 
 
-def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()][:5000]
-
-
 @login_required
 @require_POST
 def issue_split_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -131,13 +127,13 @@ def issue_split_view(request: HttpRequest, pk: int) -> HttpResponse:
     into = None
     into_id = request.POST.get("into", "")
     if into_id:
-        into = _issue_or_404(request, int(into_id) if into_id.isdigit() else 0, Action.VOICE)
+        into = _issue_or_404(request, into_id, Action.VOICE)
     target = step(
         request,
         lambda: issue_split(
             actor=request.user,
             issue=issue,
-            demand_ids=_ids(request.POST.getlist("demand")),
+            demand_ids=parse_ids(request.POST.getlist("demand")),
             label=request.POST.get("label", ""),
             into=into,
         ),
@@ -150,12 +146,12 @@ def issue_split_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue_merge_view(request: HttpRequest) -> HttpResponse:
     require_voice(request)
-    chosen = _ids(request.POST.getlist("issue"))
+    chosen = parse_ids(request.POST.getlist("issue"))
     target_id = request.POST.get("target", "")
-    if not target_id.isdigit():
+    if not target_id:
         messages.error(request, "请选择合并后保留的议题")
         return redirect("voice:issues")
-    target = _issue_or_404(request, int(target_id), Action.VOICE)
+    target = _issue_or_404(request, target_id, Action.VOICE)
     sources = [_issue_or_404(request, i, Action.VOICE) for i in chosen if i != target.pk]
     merged = step(
         request,

@@ -86,7 +86,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
         demand = selectors.get_demand_for_user(request.user, pk)
     except NotFound:
         raise Http404 from None
-    memberships = demand.memberships.select_related("issue", "scope_org").order_by("scope_org__depth")
+    memberships = selectors.visible_memberships(request.user, demand)
     can_file = scope_for(request.user).allows(Action.VOICE, demand.org)
     return render(
         request,

@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.forms import apply_domain_error
-from gonghui.core.models import Notification
+from gonghui.core.notify import notifications_mark_read
+from gonghui.core.selectors import notifications_for
 
 from .. import selectors
 from ..forms import RateForm, SubmitForm
@@ -102,8 +102,7 @@ def rate(request: HttpRequest, tracking_no: str, reply_id: int) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(Notification.objects.filter(user_id=request.user.pk or 0)[:50])
+    items = notifications_for(request.user)
     unread = [n.pk for n in items if n.read_at is None]
-    if unread:  # opening the list is reading it
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    notifications_mark_read(user=request.user, ids=unread)
     return render(request, "voice/notifications.html", {"items": items, "unread": set(unread)})

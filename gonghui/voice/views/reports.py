@@ -19,9 +19,9 @@ from ..choices import ReportStatus
 from ..forms import AnswerForm, ReportEditForm, ReportSubmitForm
 from ..models import Report
 from ..report_content import report_content
-from ..reporting import render_docx, render_pdf
+from ..reporting import MissingCJKFont, render_docx, render_pdf
 from ..services import report_answer_and_feed_back, report_create, report_submit, report_update
-from .shared import org_choices, org_from, require_voice, step
+from .shared import org_choices, org_from, parse_ids, require_voice, step
 
 DOWNLOADS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", render_docx),
@@ -48,7 +48,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     require_voice(request)
     org = org_from(request, request.POST.get("org"))
-    ids = [int(v) for v in request.POST.getlist("issue") if v.isdigit()][:50]
+    ids = parse_ids(request.POST.getlist("issue"), limit=50)
     issues = list(selectors.issues_for(request.user, Action.VOICE).filter(pk__in=ids).select_related("scope_org"))
     if len(issues) != len(set(ids)):
         raise Http404
@@ -148,7 +148,11 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in DOWNLOADS:
         raise Http404
     content_type, render_file = DOWNLOADS[fmt]
-    data = render_file(report_content(report))
+    try:
+        data = render_file(report_content(report))
+    except MissingCJKFont as exc:  # a server set up without the Chinese fonts: say so, don't 500
+        messages.error(request, str(exc))
+        return redirect("voice:report", pk=report.pk)
     audit.record(actor=request.user, action=f"report.download_{fmt}", obj=report)  # type: ignore[arg-type]
     response = HttpResponse(data, content_type=content_type)
     name = f"{report.org.name}专报〔{report.year}〕第{report.serial}期.{fmt}"

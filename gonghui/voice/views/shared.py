@@ -44,6 +44,11 @@ def org_from(request: HttpRequest, code: str | None, action: Action = Action.VOI
         raise Http404 from None
 
 
+def parse_ids(values: list[str], limit: int = 5000) -> list[int]:
+    """Ids from checkboxes: digits only, within BIGINT; anything else is dropped, not a 500."""
+    return [int(v) for v in values if v.isdigit() and 0 < int(v) < 2**63][:limit]
+
+
 def step(request: HttpRequest, call: Callable[[], Any], *, done: str) -> Any:
     """Run one service call of a POST-redirect page: out of scope is a 404, a refusal becomes the
     page's error message, success its confirmation. Returns the service's result, or None if refused."""
