@@ -365,3 +365,28 @@ def test_a_cadre_files_a_demand_into_an_issue_and_the_next_run_keeps_it(world, d
     _analyse(world.city_admin, world.city)
     assert _issue_of(late, world.city) == canteen
     assert IssueMembership.objects.get(demand=late, scope_org=world.city).pinned
+
+
+def test_when_clusters_continue_one_merged_issue_the_biggest_describes_it(world, demands):
+    from gonghui.voice.pipeline import ClusterResult, IssueCluster, Strength
+    from gonghui.voice.services.analysis import apply_result
+
+    ids = [d.pk for d in demands["wage_arrears"][:7]]
+    merged = Issue.objects.create(scope_org=world.city, label="旧名")
+    for d in ids[:6]:  # a cadre's merge pinned six of them together
+        IssueMembership.objects.create(issue=merged, demand_id=d, scope_org=world.city, pinned=True)
+    run = ClusterRun.objects.create(scope_org=world.city, requested_by=world.city_admin)
+
+    def cluster(label: str, members: list[int]) -> IssueCluster:
+        strength = Strength(len(members), len(members), 1, 0, 0, None, 0, [], 1.0)
+        return IssueCluster(label, [label], len(members), [str(members[0])], [str(m) for m in members], strength)
+
+    result = ClusterResult(issues=[cluster("大的", ids[2:7]), cluster("小的", ids[:2])], noise=[], duplicates=[])
+    apply_result(run=run, result=result, docs=[])
+    merged.refresh_from_db()
+    assert merged.status == IssueStatus.ACTIVE and merged.label == "大的"
+    assert IssueMembership.objects.filter(issue=merged).count() == 7  # the seventh joined its merged issue
+    result = ClusterResult(issues=[cluster("小的", ids[:2]), cluster("大的", ids[2:7])], noise=[], duplicates=[])
+    apply_result(run=run, result=result, docs=[])
+    merged.refresh_from_db()
+    assert merged.label == "大的"  # whatever the order the clusters come in

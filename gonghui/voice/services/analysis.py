@@ -150,18 +150,24 @@ def apply_result(*, run: ClusterRun, result: ClusterResult, docs: list[Document]
     IssueMembership.objects.filter(scope_org=scope, pinned=False).delete()
     kept: set[int] = set()
     new_rows: list[IssueMembership] = []
-    for cluster, found, target in zip(result.issues, clusters, targets, strict=True):
+    # several clusters may continue one issue (a cadre merged them): the biggest describes it
+    describer: dict[int, int] = {}
+    for index, target in enumerate(targets):
+        if target is not None and (target not in describer or len(clusters[index]) > len(clusters[describer[target]])):
+            describer[target] = index
+    for index, (cluster, found, target) in enumerate(zip(result.issues, clusters, targets, strict=True)):
         issue = issues.get(target) if target is not None else None
         if issue is None:
             issue = Issue.objects.create(scope_org=scope, label=found_label(cluster.label), last_run=run)
             issues[issue.pk] = issue
-        else:
+            describer[issue.pk] = index
+        if describer[issue.pk] == index:
             if not issue.label_locked:
                 issue.label = found_label(cluster.label)
             issue.last_run = run
-        issue.keywords = list(cluster.keywords)[:10]
-        issue.representatives = [int(r) for r in cluster.representatives]
-        issue.save()
+            issue.keywords = list(cluster.keywords)[:10]
+            issue.representatives = [int(r) for r in cluster.representatives]
+            issue.save()
         kept.add(issue.pk)
         new_rows += [IssueMembership(issue=issue, demand_id=d, scope_org=scope) for d in found if d not in pinned]
     IssueMembership.objects.bulk_create(new_rows, batch_size=5000)
