@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -147,3 +148,30 @@ def test_a_union_cadre_sees_neither_the_county_report_nor_the_county_issue_names
     demand = Demand.objects.filter(org=world.union_a, memberships__scope_org=world.county_a).first()
     page = client_for(world.cadre_a).get(reverse("voice:demand", args=[demand.pk])).content.decode()
     assert world.county_a.name + "：" not in page and world.union_a.name + "：" in page
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_taps_at_the_same_moment_file_one_demand(world):
+    """Two requests racing: the row lock on the account makes the second see the first's demand."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+
+    def tap() -> None:
+        try:
+            barrier.wait()
+            results.append(demand_submit(user=world.worker, text="宿舍热水器坏了一个月没人修，冬天洗不了澡").pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2 and len(set(results)) == 1
+    assert Demand.objects.filter(submitter=world.worker).count() == 1

@@ -120,6 +120,8 @@ def demand_submit(
     category = _choice(category, DemandCategory, "category", "分类", blank_ok=True)
     checked = _check_uploads(attachments or [])
     normalized = normalize(clean)
+    # one submission at a time per account: two taps racing each other see one another's demand
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
     recent = (
         Demand.objects.filter(
             submitter=user, text_normalized=normalized, created_at__gte=timezone.now() - REPEAT_WINDOW
