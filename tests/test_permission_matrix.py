@@ -622,6 +622,15 @@ PAGE_CASES: dict[str, list[Case]] = {
             data=lambda c: {"title": "改过的标题", "summary": "", "asks": "", "version": c.v.draft.version},
         ),
     ],
+    "voice:report_remove_issue": [
+        Case(everyone(NOT_ALLOWED), kwargs=lambda c: {"pk": c.v.draft.pk, "issue_id": c.v.issue2.pk}),
+        Case(
+            union_a_only(REDIRECT),
+            method="POST",
+            kwargs=lambda c: {"pk": c.v.draft.pk, "issue_id": c.v.issue2.pk},
+            data=lambda c: {"version": c.v.draft.version},
+        ),
+    ],
     "voice:report_submit": [
         Case(everyone(NOT_ALLOWED), kwargs=lambda c: {"pk": c.v.draft.pk}),
         Case(

@@ -29,6 +29,7 @@ urlpatterns = [
     path("reports/new/", reports.report_new, name="report_new"),
     path("reports/<int:pk>/", reports.report_detail, name="report"),
     path("reports/<int:pk>/submit/", reports.report_submit_view, name="report_submit"),
+    path("reports/<int:pk>/items/<int:issue_id>/remove/", reports.report_remove_issue_view, name="report_remove_issue"),
     path("reports/<int:pk>/answer/", reports.report_answer_view, name="report_answer"),
     path("reports/<int:pk>/download.<str:fmt>", reports.report_download, name="report_download"),
     path("loop/", reports.loop_view, name="loop"),

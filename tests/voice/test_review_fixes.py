@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent, Notification
 from gonghui.voice import selectors
 from gonghui.voice.choices import DemandSource, DemandStatus, IssueStatus, Rating, ReportStatus
@@ -175,3 +176,27 @@ def test_two_taps_at_the_same_moment_file_one_demand(world):
         t.join()
     assert len(results) == 2 and len(set(results)) == 1
     assert Demand.objects.filter(submitter=world.worker).count() == 1
+
+
+def test_an_issue_comes_out_of_a_draft_and_the_rest_close_ranks(world, demands):
+    from gonghui.voice.services import report_remove_issue
+
+    a, b, c = _issues(world)
+    report = report_create(actor=world.city_admin, org=world.city, issues=[a, b, c])
+    first = report.items.order_by("rank").first().issue_id
+    client = client_for(world.city_admin)
+    url = reverse("voice:report_remove_issue", args=[report.pk, first])
+    r = client.post(url, {"version": report.version}, follow=True)
+    assert "已从专报中移出该议题" in r.content.decode()
+    assert list(report.items.order_by("rank").values_list("rank", flat=True)) == [1, 2]
+    assert first not in report.items.values_list("issue_id", flat=True)
+    r = client.post(url, {"version": report.version}, follow=True)  # the old form again
+    assert "该记录已被他人修改" in r.content.decode()
+    report.refresh_from_db()
+    last = report.items.first().issue_id
+    report_remove_issue(
+        actor=world.city_admin, report=report, issue_id=report.items.last().issue_id, version=report.version
+    )
+    report.refresh_from_db()
+    with pytest.raises(DomainError, match="至少要有一个议题"):
+        report_remove_issue(actor=world.city_admin, report=report, issue_id=last, version=report.version)

@@ -131,6 +131,7 @@ ACTION_LABELS = {
     "voice_run.abandon": "放弃中断的议题分析",
     "report.create": "生成专报草稿",
     "report.update": "修改专报",
+    "report.remove_issue": "从专报移出议题",
     "report.submit": "报送专报",
     "report.answer": "记录党政答复",
     "report.feed_back": "答复反馈到职工",

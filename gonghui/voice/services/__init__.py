@@ -9,6 +9,7 @@ from .reports import (
     report_create,
     report_feed_back,
     report_record_answer,
+    report_remove_issue,
     report_submit,
     report_update,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "report_create",
     "report_feed_back",
     "report_record_answer",
+    "report_remove_issue",
     "report_submit",
     "report_update",
     "run_execute",

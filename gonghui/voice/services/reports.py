@@ -124,6 +124,29 @@ def report_update(
     return locked
 
 
+@transaction.atomic
+def report_remove_issue(*, actor: Any, report: Report, issue_id: int, version: int) -> Report:
+    """Take one issue out of a draft; the others close ranks."""
+    locked = _lock(report, actor, version, expect=ReportStatus.DRAFT)
+    items = list(locked.items.order_by("rank"))
+    gone = next((i for i in items if i.issue_id == issue_id), None)
+    if gone is None:
+        raise NotFound("未找到该议题")
+    if len(items) == 1:
+        raise DomainError("专报至少要有一个议题；不需要这份草稿的话，重新生成即可", field="issues")
+    label = gone.issue.label
+    gone.delete()
+    for rank, item in enumerate((i for i in items if i.pk != gone.pk), start=1):
+        if item.rank != rank:
+            item.rank = rank
+            item.save(update_fields=["rank"])
+    locked.version = F("version") + 1
+    locked.save(update_fields=["version"])
+    locked.refresh_from_db()
+    audit.record(actor=actor, action="report.remove_issue", obj=locked, before={"issue": issue_id, "label": label})
+    return locked
+
+
 def _item_asks(report: Report) -> dict[str, Any]:
     return {f"asks_{issue_id}": asks for issue_id, asks in report.items.values_list("issue_id", "asks")}
 

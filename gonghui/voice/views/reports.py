@@ -20,7 +20,13 @@ from ..forms import AnswerForm, ReportEditForm, ReportSubmitForm
 from ..models import Report
 from ..report_content import report_content
 from ..reporting import MissingCJKFont, render_docx, render_pdf
-from ..services import report_answer_and_feed_back, report_create, report_submit, report_update
+from ..services import (
+    report_answer_and_feed_back,
+    report_create,
+    report_remove_issue,
+    report_submit,
+    report_update,
+)
 from .shared import org_choices, org_from, parse_ids, require_voice, step
 
 DOWNLOADS = {
@@ -137,6 +143,22 @@ def report_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: report_answer_and_feed_back(actor=request.user, report=report, **form.cleaned_data),
         done="答复已记录，正在逐一告知反映过这些问题的职工",
+    )
+    return redirect("voice:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_remove_issue_view(request: HttpRequest, pk: int, issue_id: int) -> HttpResponse:
+    require_voice(request)
+    report = _report_or_404(request, pk, Action.VOICE)
+    version = request.POST.get("version", "")
+    step(
+        request,
+        lambda: report_remove_issue(
+            actor=request.user, report=report, issue_id=issue_id, version=int(version) if version.isdigit() else -1
+        ),
+        done="已从专报中移出该议题",
     )
     return redirect("voice:report", pk=report.pk)
 
