@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -121,7 +122,7 @@ def demand_submit(
     checked = _check_uploads(attachments or [])
     normalized = normalize(clean)
     # one submission at a time per account: two taps racing each other see one another's demand
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     recent = (
         Demand.objects.filter(
             submitter=user, text_normalized=normalized, created_at__gte=timezone.now() - REPEAT_WINDOW
