@@ -42,9 +42,10 @@ def _import_orgs(user: Any) -> list[Org]:
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
     try:
-        return jobs.get_job_for_user(request.user, pk)
+        job = jobs.get_job_for_user(request.user, pk)
     except NotFound:
         raise Http404 from None
+    return jobs.import_job_expire_if_stale(job)
 
 
 @login_required

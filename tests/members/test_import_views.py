@@ -259,3 +259,22 @@ def test_export_page_refuses_a_union_outside_scope(world):
     assert resp.status_code == 200 and "请从列表中选择工会" in resp.content.decode()
     assert not AuditEvent.objects.filter(action="member.export").exists()
     assert _client(world.worker).get(reverse("members:roster_export")).status_code == 404
+
+
+def test_a_job_whose_worker_died_is_shown_failed_after_an_hour(world, tmp_path):
+    from django.utils import timezone
+
+    ids = _ids(2, start=52_000)
+    client = _client(world.cadre_a)
+    _upload(client, world.union_a.code, _csv(tmp_path, [HEADER, *[[f"和{i}", n, ""] for i, n in enumerate(ids)]]))
+    job = ImportJob.objects.get()
+    # the worker picked it up and was killed: state importing, nothing moved since
+    ImportJob.objects.filter(pk=job.pk).update(state="importing", updated_at=timezone.now() - dt.timedelta(minutes=50))
+    page = client.get(reverse("members:import_job", args=[job.pk])).content.decode()
+    assert "正在导入" in page  # within the hour it may still be working
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(hours=2))
+    page = client.get(reverse("members:import_job", args=[job.pk])).content.decode()
+    assert "后台处理中断" in page
+    job.refresh_from_db()
+    assert job.state == "failed" and not Member.objects.filter(name__startswith="和").exists()
+    assert AuditEvent.objects.filter(action="member.import_expire", object_id=str(job.pk)).count() == 1

@@ -95,6 +95,7 @@ ACTION_LABELS = {
     "member.export": "导出会员名册",
     "members.export": "导出会员名册",
     "members.import": "导入会员名册",
+    "member.import_expire": "中断的名册导入标记为失败",
     "household.create": "建立家庭档案",
     "household.update": "修改家庭住址",
     "family.add": "添加家庭成员",

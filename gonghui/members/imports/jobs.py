@@ -9,6 +9,7 @@ The uploaded file holds ID numbers in clear: it is deleted as soon as a job is d
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 import uuid
@@ -284,6 +285,25 @@ def import_job_run(*, job_id: int) -> ImportJob:
         failure="导入前复查发现问题（可能有人刚刚登记了其中的会员），未写入任何数据",
         **_store(result),
     )
+
+
+# A check or an import of the largest allowed file takes minutes; one still "running" after this long lost
+# its worker (a restart, a crash) and would otherwise show a progress bar for ever.
+STALE_AFTER = dt.timedelta(hours=1)
+
+
+def import_job_expire_if_stale(job: ImportJob) -> ImportJob:
+    """Mark a job whose background worker died as failed, so the cadre can upload again."""
+    if job.state not in (S.UPLOADED, S.VALIDATING, S.IMPORTING) or job.updated_at > timezone.now() - STALE_AFTER:
+        return job
+    try:
+        expired = _transition(
+            job.pk, S.FAILED, failure="后台处理中断（超过一小时没有完成），未写入任何数据，请重新上传"
+        )
+    except DomainError:  # it moved on meanwhile
+        return ImportJob.objects.get(pk=job.pk)
+    audit.record(actor=None, action="member.import_expire", obj=expired, org_id=expired.org_id)
+    return expired
 
 
 def import_job_cancel(*, job: ImportJob, version: int, actor: Any) -> ImportJob:
