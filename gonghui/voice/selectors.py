@@ -14,7 +14,7 @@ from gonghui.core.errors import NotFound
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_ancestors
 
-from .choices import IssueStatus, Rating
+from .choices import DemandSource, DemandStatus, IssueStatus, Rating
 from .models import ClusterRun, Demand, DemandReply, Issue, IssueMembership, Report
 
 MAX_PK = 2**63 - 1
@@ -33,6 +33,23 @@ def _pk(value: Any) -> int:
 
 def demands_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Demand]:
     return Demand.objects.filter(scope_for(user).org_q(action, prefix="org__"))
+
+
+def demand_search(
+    user: Any, *, org: Org | None = None, status: str = "", source: str = "", q: str = ""
+) -> QuerySet[Demand]:
+    """The cadre's demand list: their scope, narrowed by union subtree, status, source and words.
+    Unknown status or source values are ignored rather than matching nothing."""
+    qs = demands_for(user).select_related("org")
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    if status in DemandStatus.values:
+        qs = qs.filter(status=status)
+    if source in DemandSource.values:
+        qs = qs.filter(source=source)
+    if q:
+        qs = qs.filter(text_normalized__icontains=q[:50])
+    return qs.order_by("-submitted_on", "-id")
 
 
 def my_demands(user: Any) -> QuerySet[Demand]:

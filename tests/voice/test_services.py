@@ -390,3 +390,22 @@ def test_when_clusters_continue_one_merged_issue_the_biggest_describes_it(world,
     apply_result(run=run, result=result, docs=[])
     merged.refresh_from_db()
     assert merged.label == "大的"  # whatever the order the clusters come in
+
+
+def test_demand_search_narrows_within_scope_and_ignores_unknown_values(world, demands):
+    wage = demands["wage_arrears"]
+    found = selectors.demand_search(world.county_cadre_a, org=world.union_a)
+    assert {d.org_id for d in found} == {world.union_a.pk}
+    assert selectors.demand_search(world.cadre_a, source="hotline").count() == 0
+    assert selectors.demand_search(world.cadre_a, source="visit").count() == 12
+    assert selectors.demand_search(world.cadre_a, status="nonsense").count() == 12
+    word = wage[0].text_normalized[2:6]
+    hits = selectors.demand_search(world.city_admin, q=word)
+    assert wage[0] in hits and all(word in d.text_normalized for d in hits)
+    assert (
+        not selectors.demand_search(world.cadre_b, org=None, q=wage[0].text_normalized[:8])
+        .filter(org=world.union_a)
+        .exists()
+    )
+    dates = [d.submitted_on for d in selectors.demand_search(world.city_admin)]
+    assert dates == sorted(dates, reverse=True)

@@ -150,3 +150,26 @@ def test_demand_page_offers_the_issues_it_can_be_filed_into(world, demands):
     assert 'id="file-into"' in page and world.city.name + "：" in page
     leader_page = client_for(world.leader).get(reverse("voice:demand", args=[demand.pk])).content.decode()
     assert 'id="file-into"' not in leader_page  # read-only
+
+
+def test_a_rating_without_a_choice_is_refused_on_the_page(world, demands):
+    from gonghui.voice.models import DemandReply
+    from gonghui.voice.services import report_answer_and_feed_back, report_submit
+
+    c = client_for(world.worker)
+    c.post(reverse("voice:submit"), {"kind": "demand", "text": "工资拖欠了三个月，老板一直说没钱"})
+    mine = Demand.objects.get(submitter=world.worker)
+    run_start(actor=world.city_admin, scope_org=world.city)
+    issue = Issue.objects.filter(scope_org=world.city).first()
+    IssueMembership.objects.update_or_create(demand=mine, scope_org=world.city, defaults={"issue": issue})
+    report = report_create(actor=world.city_admin, org=world.city, issues=[issue])
+    report = report_submit(actor=world.city_admin, report=report, version=report.version, submitted_to="市委")
+    report_answer_and_feed_back(actor=world.city_admin, report=report, version=report.version, body="某局", text="已办")
+    reply = DemandReply.objects.get(demand=mine)
+    url = reverse("voice:rate", args=[mine.tracking_no, reply.pk])
+    r = c.post(url, {"rating": "great"}, follow=True)
+    assert "请选择满意、基本满意或不满意" in r.content.decode()
+    reply.refresh_from_db()
+    assert reply.rating == ""
+    r = c.post(url, {"rating": "satisfied"}, follow=True)
+    assert "谢谢您的评价" in r.content.decode()

@@ -23,21 +23,18 @@ from .shared import org_choices, org_from, require_voice, step
 @login_required
 def demand_list(request: HttpRequest) -> HttpResponse:
     require_voice(request, Action.VIEW)
-    qs = selectors.demands_for(request.user).select_related("org")
     org_code = request.GET.get("org", "")
-    if org_code:
-        org = org_from(request, org_code, Action.VIEW)
-        qs = qs.filter(org__path__startswith=org.path)
     status = request.GET.get("status", "")
-    if status in DemandStatus.values:
-        qs = qs.filter(status=status)
     source = request.GET.get("source", "")
-    if source in DemandSource.values:
-        qs = qs.filter(source=source)
     q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(text_normalized__icontains=q)
-    page = Paginator(qs.order_by("-submitted_on", "-id"), 30).get_page(request.GET.get("page"))
+    found = selectors.demand_search(
+        request.user,
+        org=org_from(request, org_code, Action.VIEW) if org_code else None,
+        status=status,
+        source=source,
+        q=q,
+    )
+    page = Paginator(found, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "voice/demands.html",

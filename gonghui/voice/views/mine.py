@@ -17,6 +17,7 @@ from gonghui.core.selectors import notifications_for
 from .. import selectors
 from ..forms import RateForm, SubmitForm
 from ..services import Upload, demand_submit, reply_rate
+from .shared import step
 
 MAX_UPLOAD_READ = 6 * 1024 * 1024  # one byte over the 5 MB limit is enough to refuse
 
@@ -84,19 +85,16 @@ def rate(request: HttpRequest, tracking_no: str, reply_id: int) -> HttpResponse:
     if reply is None:
         raise Http404
     form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            reply_rate(
-                user=request.user, reply=reply, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-            )
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "谢谢您的评价")
-    else:
+    if not form.is_valid():
         messages.error(request, "请选择满意、基本满意或不满意")
+    else:
+        step(
+            request,
+            lambda: reply_rate(
+                user=request.user, reply=reply, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            ),
+            done="谢谢您的评价",
+        )
     return redirect("voice:my_demand", tracking_no=demand.tracking_no)
 
 
