@@ -2,15 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gonghui.core import views as core_views
+from gonghui.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
     path("voice/", include("gonghui.voice.urls")),
-    path("audit/", include("gonghui.core.urls")),
+    path("", include("gonghui.home.urls")),
     path("api/", include("gonghui.api_urls")),
     path("sysadmin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Shared fixtures: a small federation and the five personas of the permission tests."""
+"""Shared fixtures: a small federation and the personas of the permission tests."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class World:
     county_cadre_a: User
     city_admin: User  # city cadre + sysadmin at the city
     leader: User
+    county_admin: User  # system admin held at county_a: the whole county, nothing above it
 
 
 @pytest.fixture
@@ -50,6 +51,7 @@ def world(db: None) -> World:
 
     role_grant(user=city_admin, org=city, role=Role.SYSADMIN, actor=None)
     leader = make_user("王领导", Role.LEADER, city)
+    county_admin = make_user("县管理员", Role.SYSADMIN, county_a)
     return World(
         city,
         county_a,
@@ -65,4 +67,5 @@ def world(db: None) -> World:
         county_cadre_a,
         city_admin,
         leader,
+        county_admin,
     )

@@ -1,24 +1,25 @@
 """Who may reach what: a role held at an org grants actions over that org's subtree.
 
-Every view, API route and command gets its objects through these helpers. A forbidden object raises
-NotFound, exactly like an absent one, so nobody learns that it exists.
+`scope_for(user)` is the one place roles become path prefixes. The app that owns a model turns them
+into its scoped querysets (`orgs.selectors.orgs_for`, `members.selectors.members_for`, ...), so this
+module imports no app. A forbidden object raises NotFound, exactly like an absent one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from django.db.models import Q, QuerySet
-
-from gonghui.core.errors import NotFound
+from django.db.models import Q
 
 from .models import Role
 
-if TYPE_CHECKING:
-    from gonghui.members.models import Member
-    from gonghui.orgs.models import Org
+
+class _OnTree(Protocol):
+    """Anything placed on the org tree by a materialized path (an orgs.Org)."""
+
+    path: str
 
 
 class Action(StrEnum):
@@ -61,7 +62,7 @@ class Scope:
             q |= Q(**{f"{prefix}path__startswith": path})
         return q
 
-    def allows(self, action: Action, org: Org) -> bool:
+    def allows(self, action: Action, org: _OnTree) -> bool:
         return any(org.path.startswith(p) for p in self.paths.get(action, ()))
 
     @property
@@ -103,36 +104,3 @@ def scope_for(user: Any) -> Scope:
     )
     user._gonghui_scope = scope
     return scope
-
-
-def orgs_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Org]:
-    from gonghui.orgs.models import Org
-
-    return Org.objects.filter(scope_for(user).org_q(action))
-
-
-def get_org_for_user(user: Any, action: Action, *, code: str | None = None, pk: int | None = None) -> Org:
-    qs = orgs_for(user, action)
-    try:
-        return qs.get(code=code) if code is not None else qs.get(pk=int(pk or 0))
-    except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该工会组织") from None
-
-
-def members_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Member]:
-    """Members in the user's subtrees; a worker also sees their own record when viewing."""
-    from gonghui.members.models import Member
-
-    scope = scope_for(user)
-    q = scope.org_q(action, prefix="org__")
-    if action == Action.VIEW and scope.member_id:
-        q |= Q(pk=scope.member_id)
-    return Member.objects.filter(q)
-
-
-def get_member_for_user(user: Any, action: Action, pk: Any) -> Member:
-    qs = members_for(user, action)
-    try:
-        return qs.select_related("org").get(pk=int(pk))
-    except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该会员") from None

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 
 from .context import current_ip
 from .models import AuditEvent
-
-if TYPE_CHECKING:
-    from gonghui.accounts.models import User
 
 # Fields that never enter the audit trail in clear text.
 SECRET_FIELDS = {"id_cipher", "id_hmac", "password", "bank_cipher", "bank_hmac", "key_hash"}
@@ -44,7 +41,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
 
 def record(
     *,
-    actor: User | None,
+    actor: Any,  # the acting user (accounts.User) or None for the system
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",

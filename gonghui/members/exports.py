@@ -15,11 +15,12 @@ import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 
-from gonghui.accounts.scope import Action, members_for, scope_for
+from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.crypto import decrypt
 from gonghui.core.errors import NotFound
 from gonghui.core.text import spreadsheet_safe
+from gonghui.members.selectors import members_for
 from gonghui.orgs.models import Org
 
 from .choices import Education, MemberStatus, PoliticalStatus, Sex, label_for

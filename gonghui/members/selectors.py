@@ -14,18 +14,38 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from gonghui.accounts.scope import Action, members_for, orgs_for, scope_for
+from gonghui.accounts.scope import Action, scope_for
+from gonghui.core.errors import NotFound
 from gonghui.core.identity import clean_id_number
 from gonghui.core.models import AuditEvent
 from gonghui.core.text import tidy, tidy_name
 from gonghui.orgs.models import MEMBER_HOLDING_KINDS, Org, OrgStatus
+from gonghui.orgs.selectors import orgs_for
 
 from . import search_sql
-from .choices import MemberStatus, RequestState
+from .choices import RequestState
 from .models import FamilyMember, Household, JoinRequest, Member, MembershipEvent, TransferRequest
 from .services.identity import id_hmac
+
+
+def members_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Member]:
+    """Members in the user's subtrees; a worker also sees their own record when viewing."""
+    scope = scope_for(user)
+    q = scope.org_q(action, prefix="org__")
+    if action == Action.VIEW and scope.member_id:
+        q |= Q(pk=scope.member_id)
+    return Member.objects.filter(q)
+
+
+def get_member_for_user(user: Any, action: Action, pk: Any) -> Member:
+    qs = members_for(user, action)
+    try:
+        return qs.select_related("org").get(pk=int(pk))
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该会员") from None
+
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -315,16 +335,3 @@ def get_my_transfer_request(*, user: Any, pk: Any) -> TransferRequest | None:
 
 
 # --- org tree figures ---------------------------------------------------------------------------
-
-
-def active_member_counts(*, org_ids: list[int]) -> dict[int, int]:
-    """Active members per org (direct, not subtree) for the given orgs: one GROUP BY."""
-    if not org_ids:
-        return {}
-    rows = (
-        Member.objects.filter(org_id__in=org_ids, status=MemberStatus.ACTIVE)
-        .values("org_id")
-        .annotate(n=Count("id"))
-        .values_list("org_id", "n")
-    )
-    return dict(rows)

@@ -18,9 +18,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.accounts.scope import Action, get_org_for_user, orgs_for, scope_for
+from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.orgs.models import MEMBER_HOLDING_KINDS, Org, OrgStatus
+from gonghui.orgs.selectors import get_org_for_user, orgs_for
 
 from .exports import export_roster_xlsx
 from .imports import jobs

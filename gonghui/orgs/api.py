@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from gonghui.accounts.api import ERRORS, WRITE_ERRORS, caller
-from gonghui.accounts.scope import Action, get_org_for_user, orgs_for
+from gonghui.accounts.scope import Action
 from gonghui.core.text import tidy
+from gonghui.orgs.selectors import get_org_for_user, orgs_for
 
 from . import services
 from .models import Org, OrgKind, OrgStatus

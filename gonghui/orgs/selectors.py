@@ -5,9 +5,22 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from gonghui.accounts.scope import Action, orgs_for
+from gonghui.accounts.scope import Action, scope_for
+from gonghui.core.errors import NotFound
 
 from .models import Org, OrgStatus
+
+
+def orgs_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Org]:
+    return Org.objects.filter(scope_for(user).org_q(action))
+
+
+def get_org_for_user(user: Any, action: Action, *, code: str | None = None, pk: int | None = None) -> Org:
+    qs = orgs_for(user, action)
+    try:
+        return qs.get(code=code) if code is not None else qs.get(pk=int(pk or 0))
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该工会组织") from None
 
 
 def org_tree(*, user: Any | None = None, include_closed: bool = False) -> QuerySet[Org]:
@@ -29,9 +42,11 @@ def org_with_member_counts(*, user: Any, parent: Org) -> QuerySet[Org]:
 
 
 def subtree_member_count(org: Org) -> int:
-    from gonghui.members.models import Member
-
-    return Member.objects.filter(org__path__startswith=org.path, status="active").count()
+    # Through the reverse relation, so orgs needs no import of members.
+    agg = Org.objects.filter(path__startswith=org.path).aggregate(
+        n=Count("members", filter=Q(members__status="active"))
+    )
+    return int(agg["n"] or 0)
 
 
 def capacity_summary(*, user: Any, root: Org) -> dict[str, Any]:
@@ -62,10 +77,8 @@ class TreeRow:
 
 def org_tree_rows(*, user: Any, include_closed: bool = False) -> list[TreeRow]:
     """The user's part of the tree in path order, each org with direct and subtree member counts."""
-    from gonghui.members.selectors import active_member_counts
-
     orgs = list(org_tree(user=user, include_closed=include_closed))
-    direct = active_member_counts(org_ids=[o.pk for o in orgs])
+    direct = _active_member_counts([o.pk for o in orgs])
     totals: dict[int, int] = dict.fromkeys((o.pk for o in orgs), 0)
     paths = {o.pk: o.path for o in orgs}
     for org_id, n in direct.items():
@@ -73,6 +86,19 @@ def org_tree_rows(*, user: Any, include_closed: bool = False) -> list[TreeRow]:
             if part in totals:
                 totals[part] += n
     return [TreeRow(org=o, members=direct.get(o.pk, 0), subtree_members=totals[o.pk]) for o in orgs]
+
+
+def _active_member_counts(org_ids: list[int]) -> dict[int, int]:
+    """Active members registered directly at each org: one GROUP BY through the reverse relation."""
+    if not org_ids:
+        return {}
+    rows = (
+        Org.objects.filter(pk__in=org_ids, members__status="active")
+        .values("pk")
+        .annotate(n=Count("members"))
+        .values_list("pk", "n")
+    )
+    return dict(rows)
 
 
 def _path_ids(path: str) -> list[int]:

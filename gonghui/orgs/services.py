@@ -11,12 +11,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from gonghui.accounts.scope import Action, get_org_for_user, scope_for
+from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.errors import DomainError, NotFound, StaleVersion
 from gonghui.core.identity import region_code_known, validate_credit_code
 from gonghui.core.text import tidy
+from gonghui.orgs.selectors import get_org_for_user
 
+from .merging import move_followers
 from .models import ALLOWED_CHILD_KINDS, Industry, Org, OrgKind, OrgStatus
 
 EDITABLE_FIELDS = [
@@ -200,9 +202,8 @@ def org_move(*, org: Org, new_parent: Org, actor: Any, version: int | None = Non
 
 @transaction.atomic
 def org_merge(*, source: Org, target: Org, actor: Any, version: int | None = None) -> Org:
-    """Fold `source` into `target`: members and child unions move, the source stays as 已合并."""
-    from gonghui.members.services import members_move_after_merge
-
+    """Fold `source` into `target`: child unions and every app's rows (`merging`) move, the source
+    stays as 已合并."""
     if source.pk == target.pk:
         raise DomainError("不能把组织与自身合并", field="target")
     src = _locked(source.pk, version)
@@ -215,7 +216,7 @@ def org_merge(*, source: Org, target: Org, actor: Any, version: int | None = Non
         raise DomainError("不能并入自己的下级组织", field="target")
     if src.kind != dst.kind:
         raise DomainError("只能合并同一层级类型的组织", field="target")
-    moved = members_move_after_merge(source=src, target=dst, actor=actor)
+    moved = move_followers(source=src, target=dst, actor=actor)
     for child in Org.objects.filter(parent=src, status=OrgStatus.ACTIVE):
         org_move(org=child, new_parent=dst, actor=actor)
     src.refresh_from_db()
@@ -228,7 +229,7 @@ def org_merge(*, source: Org, target: Org, actor: Any, version: int | None = Non
         action="org.merge",
         obj=src,
         before={"status": OrgStatus.ACTIVE},
-        after={"status": OrgStatus.MERGED, "merged_into": dst.pk, "members_moved": moved},
+        after={"status": OrgStatus.MERGED, "merged_into": dst.pk, "moved": moved},
     )
     return dst
 

@@ -13,10 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from gonghui.accounts.scope import Action, get_org_for_user, scope_for
+from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
 from gonghui.core.forms import domain_errors_on
 from gonghui.core.selectors import audit_events
+from gonghui.orgs.selectors import get_org_for_user
 
 from . import selectors
 from .forms import OrgCloseForm, OrgCreateForm, OrgEditForm, OrgMergeForm, OrgMoveForm

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.members",
     "gonghui.voice",
+    "gonghui.home",
+    "gonghui.demo",
 ]
 
 MIDDLEWARE = [

@@ -10,9 +10,10 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from gonghui.accounts.api import ERRORS, WRITE_ERRORS, caller
-from gonghui.accounts.scope import Action, get_org_for_user
+from gonghui.accounts.scope import Action
 from gonghui.core.errors import NotFound
 from gonghui.core.text import tidy
+from gonghui.orgs.selectors import get_org_for_user
 
 from . import selectors, services
 from .choices import DemandCategory, DemandKind, DemandSource, Rating

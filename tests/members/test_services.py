@@ -2,10 +2,11 @@ import datetime as dt
 
 import pytest
 
-from gonghui.accounts.scope import Action, members_for, scope_for
+from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
 from gonghui.core.models import AuditEvent
 from gonghui.members.models import JoinRequest, Member, MembershipEvent
+from gonghui.members.selectors import members_for
 from gonghui.members.services import (
     family_member_add,
     household_ensure,

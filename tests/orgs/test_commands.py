@@ -14,8 +14,8 @@ from django.test import Client
 from gonghui.accounts.models import Role, User
 from gonghui.core.crypto import decrypt
 from gonghui.core.identity import parse_id_number, validate_credit_code
+from gonghui.demo import roster as demo_data
 from gonghui.members.models import FamilyMember, Household, JoinRequest, Member, TransferRequest
-from gonghui.orgs.management import demo_data
 from gonghui.orgs.models import Org, OrgKind
 
 pytestmark = pytest.mark.django_db

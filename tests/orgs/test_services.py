@@ -65,7 +65,7 @@ def test_move_carries_subtree_and_refuses_cycles(world):
     assert moved.path == f"{world.county_b.path}{moved.pk}/"
     assert group.path == f"{moved.path}{group.pk}/"
     # Members follow the org for scope: cadre of county B now sees member_a.
-    from gonghui.accounts.scope import members_for
+    from gonghui.members.selectors import members_for
 
     assert members_for(world.city_admin).filter(org__path__startswith=world.county_b.path).count() == 2
     with pytest.raises(DomainError, match="自己或它的下级"):

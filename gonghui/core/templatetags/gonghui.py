@@ -174,6 +174,7 @@ _EXTRA_LABELS = {
     "reason": "原因",
     "note": "意见",
     "members_moved": "随迁会员数",
+    "moved": "随迁记录数",
     "merged_into": "并入组织",
     "parent_id": "上级组织",
     "org_id": "所在工会",

@@ -7,10 +7,12 @@ from django.http import HttpRequest
 from ninja import Query, Status
 
 from gonghui.accounts.api import ERRORS, WRITE_ERRORS, caller
-from gonghui.accounts.scope import Action, get_member_for_user, get_org_for_user
+from gonghui.accounts.scope import Action
 from gonghui.core.errors import DomainError
 from gonghui.core.text import tidy
+from gonghui.members.selectors import get_member_for_user
 from gonghui.orgs.models import Org, OrgStatus
+from gonghui.orgs.selectors import get_org_for_user
 
 from .. import selectors, services
 from ..models import MembershipEvent

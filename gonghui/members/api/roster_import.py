@@ -13,9 +13,10 @@ from ninja import Field, File, Form, Schema
 from ninja.files import UploadedFile
 
 from gonghui.accounts.api import WRITE_ERRORS, caller
-from gonghui.accounts.scope import Action, get_org_for_user
+from gonghui.accounts.scope import Action
 from gonghui.core.errors import DomainError
 from gonghui.core.text import tidy
+from gonghui.orgs.selectors import get_org_for_user
 
 from ..imports.result import ImportResult
 from ..imports.runner import run_import

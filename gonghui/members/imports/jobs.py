@@ -22,12 +22,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from gonghui.accounts.scope import Action, orgs_for, scope_for
+from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.errors import DomainError, NotFound, StaleVersion
 from gonghui.core.text import tidy
 from gonghui.members.models import ImportJob, ImportJobState
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import orgs_for
 
 from .readers import SUPPORTED_SUFFIXES, ImportFileError, count_rows, detect_kind, open_roster
 from .result import ImportResult

@@ -210,8 +210,8 @@ def member_reveal_id(*, member: Member, actor: Any) -> str:
 
 def member_find_by_id_number(*, id_number: str, actor: Any) -> Member:
     """Exact lookup through the blind index, inside the actor's scope."""
-    from gonghui.accounts.scope import members_for
     from gonghui.core.identity import clean_id_number
+    from gonghui.members.selectors import members_for
 
     hmac = id_hmac(clean_id_number(id_number))
     member = members_for(actor, Action.VIEW).filter(id_hmac=hmac).select_related("org").first()

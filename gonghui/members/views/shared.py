@@ -7,8 +7,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from gonghui.accounts.scope import Action, get_member_for_user, scope_for
+from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
+from gonghui.members.selectors import get_member_for_user
 
 from ..models import Member
 

@@ -8,9 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 
-from gonghui.accounts.scope import Action, get_org_for_user, orgs_for, scope_for
+from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.orgs.models import Org, OrgStatus
+from gonghui.orgs.selectors import get_org_for_user, orgs_for
 
 from ..selectors import top_org
 

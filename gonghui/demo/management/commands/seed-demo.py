@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import Role, User
 from gonghui.accounts.services import role_grant, user_create
+from gonghui.demo import roster as d
 from gonghui.members.choices import EventKind
 from gonghui.members.models import Member
 from gonghui.members.services import (
@@ -40,7 +41,6 @@ from gonghui.members.services.bulk import (
     households_bulk_insert,
     members_bulk_insert,
 )
-from gonghui.orgs.management import demo_data as d
 from gonghui.orgs.models import Org, OrgKind
 from gonghui.orgs.services import org_create
 
@@ -282,7 +282,7 @@ def build_demo(*, members: int, seed: int, progress: Any = None) -> dict[str, in
     for member, to_org in zip(movers, others, strict=False):
         transfer_request_create(member=member, to_org=to_org, reason="工作调动，已与新单位签订劳动合同", actor=cadre)
 
-    from gonghui.voice.demo import seed_voice_demo
+    from gonghui.demo.voice import seed_voice_demo
 
     voice = seed_voice_demo(
         rng=rng,
