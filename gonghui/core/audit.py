@@ -1,4 +1,9 @@
-"""Audit trail: every service calls `record` inside its own transaction."""
+"""Audit trail: every service calls `record` inside its own transaction.
+
+Each app declares the actions it writes, with their Chinese labels, in its `audit_actions.py`
+(loaded when the core app is ready); `record` refuses an action nobody declared, so the audit page
+never shows a raw code.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,26 @@ from django.db import models
 
 from .context import current_ip
 from .models import AuditEvent
+
+# action code → the label the audit page shows; filled by every app's audit_actions.py.
+ACTION_LABELS: dict[str, str] = {}
+
+
+class UnregisteredAuditAction(LookupError):
+    """A programming error: a service wrote an action its app never declared."""
+
+
+def register_actions(labels: dict[str, str]) -> None:
+    for code, label in labels.items():
+        known = ACTION_LABELS.get(code)
+        if known is not None and known != label:
+            raise ValueError(f"audit action {code!r} declared twice with different labels")
+        ACTION_LABELS[code] = label
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
 
 # Fields that never enter the audit trail in clear text.
 SECRET_FIELDS = {"id_cipher", "id_hmac", "password", "bank_cipher", "bank_hmac", "key_hash"}
@@ -51,6 +76,8 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    if action not in ACTION_LABELS:
+        raise UnregisteredAuditAction(f"audit action {action!r} is not declared in any app's audit_actions.py")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

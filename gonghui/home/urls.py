@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views
 
 app_name = "home"
-urlpatterns = [path("audit/", views.audit_list, name="audit_list")]
+urlpatterns = [path("audit/", audit_views.audit_list, name="audit_list")]

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
+from gonghui.core import audit
 from gonghui.core.dates import format_date
 
 register = template.Library()
@@ -85,62 +86,6 @@ def yesno_cn(value: Any) -> str:
     return "是" if value else "否"
 
 
-ACTION_LABELS = {
-    "member.create": "登记会员",
-    "member.update": "修改会员信息",
-    "member.update_own": "会员修改本人联系方式",
-    "member.reveal_id": "查看完整身份证号",
-    "member.leave": "办理退会",
-    "member.rejoin": "重新入会",
-    "member.export": "导出会员名册",
-    "members.export": "导出会员名册",
-    "members.import": "导入会员名册",
-    "member.import_expire": "中断的名册导入标记为失败",
-    "household.create": "建立家庭档案",
-    "household.update": "修改家庭住址",
-    "family.add": "添加家庭成员",
-    "family.remove": "移除家庭成员",
-    "join_request.submit": "提交入会申请",
-    "join_request.approve": "批准入会申请",
-    "join_request.reject": "驳回入会申请",
-    "join_request.cancel": "撤回入会申请",
-    "transfer.request": "提交转会申请",
-    "transfer.release": "同意转出",
-    "transfer.accept": "接收转入",
-    "transfer.reject": "驳回转会申请",
-    "transfer.cancel": "撤回转会申请",
-    "org.create": "新建组织",
-    "org.update": "修改组织信息",
-    "org.move": "调整上级组织",
-    "org.merge": "合并组织",
-    "org.close": "撤销组织",
-    "user.create": "建立账号",
-    "user.password_change": "修改密码",
-    "role.grant": "授予角色",
-    "role.revoke": "收回角色",
-    "token.create": "创建 API 令牌",
-    "token.revoke": "吊销 API 令牌",
-    "demand.submit": "职工提交诉求",
-    "demand.enter": "干部代录诉求",
-    "demand.import": "导入问卷诉求",
-    "voice_run.request": "发起议题分析",
-    "voice_run.apply": "保存议题分析结果",
-    "issue.rename": "议题改名",
-    "issue.merge": "合并议题",
-    "issue.split": "拆分议题",
-    "issue.add_demand": "把诉求归入议题",
-    "voice_run.abandon": "放弃中断的议题分析",
-    "report.create": "生成专报草稿",
-    "report.update": "修改专报",
-    "report.remove_issue": "从专报移出议题",
-    "report.submit": "报送专报",
-    "report.answer": "记录党政答复",
-    "report.feed_back": "答复反馈到职工",
-    "report.download_docx": "下载专报 Word",
-    "report.download_pdf": "下载专报 PDF",
-    "reply.rate": "职工评价答复",
-}
-
 OBJECT_TYPE_LABELS = {
     "members.member": "会员",
     "members.household": "家庭",
@@ -162,7 +107,7 @@ OBJECT_TYPE_LABELS = {
 
 @register.filter
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return audit.action_label(action)
 
 
 @register.filter
