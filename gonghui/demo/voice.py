@@ -8,11 +8,10 @@ import random
 from typing import Any
 
 from gonghui.orgs.models import Org
-
-from .choices import DemandSource
-from .models import ClusterRun
-from .selectors import active_issues
-from .services import (
+from gonghui.voice.choices import DemandSource
+from gonghui.voice.models import ClusterRun
+from gonghui.voice.selectors import active_issues
+from gonghui.voice.services import (
     demand_enter,
     demand_submit,
     report_create,

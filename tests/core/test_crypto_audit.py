@@ -54,11 +54,11 @@ def test_audit_diff_keeps_only_changes():
 def test_audit_table_refuses_update_and_delete_on_postgres():
     if connection.vendor != "postgresql":
         pytest.fail("this test must run on PostgreSQL")
-    event = audit.record(actor=None, action="test.write", object_type="x", object_id=1)
+    event = audit.record(actor=None, action="member.update", object_type="x", object_id=1)
     from django.db import DatabaseError
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(action="tampered")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
-    assert AuditEvent.objects.get(pk=event.pk).action == "test.write"
+    assert AuditEvent.objects.get(pk=event.pk).action == "member.update"
