@@ -57,3 +57,94 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StateChange(models.Model):
+    """One step of a workflow taken on one object (core.workflow.run writes it): who moved it from which
+    state to which, when, with what comment. Read object by object (its history) and never rewritten."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    workflow = models.CharField("流程", max_length=40)
+    step = models.CharField("步骤", max_length=40)
+    from_state = models.CharField("原状态", max_length=24)
+    to_state = models.CharField("新状态", max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    org_id_snapshot = models.BigIntegerField("办理组织", null=True, blank=True)
+    comment = models.CharField("意见", max_length=500, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "状态变更"
+        verbose_name_plural = "状态变更"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="statechange_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}#{self.object_id} {self.from_state} → {self.to_state}"
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVE = "approve", "通过"
+    RETURN = "return", "退回修改"
+    REJECT = "reject", "驳回"
+
+
+class ReviewStep(models.Model):
+    """One reviewer's decision at one level of a review chain (core.review). A request returned for
+    correction starts a new round; within a round a level is decided once (the database says so)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField("审核事项", max_length=40)
+    round = models.PositiveSmallIntegerField("轮次", default=1)
+    level = models.PositiveSmallIntegerField("审核级次")  # 0 = the first level of the chain
+    level_name = models.CharField("审核环节", max_length=20)
+    org_id_snapshot = models.BigIntegerField("审核组织")
+    decision = models.CharField("结论", max_length=8, choices=ReviewDecision.choices)
+    comment = models.CharField("意见", max_length=500, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "round"], name="reviewstep_object_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "round", "level"], name="one_decision_per_review_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.object_id} {self.level_name} {self.get_decision_display()}"
+
+
+class FormToken(models.Model):
+    """A form that was sent and acted on (`core.form_tokens`): the key is unique, so the same form sent
+    twice — browser back and submit again, a double tap, twenty parallel posts — writes once."""
+
+    key = models.CharField("令牌", max_length=40, unique=True)
+    purpose = models.CharField("表单", max_length=40)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    result_id = models.BigIntegerField("写入的记录", null=True, blank=True)
+    used_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "已提交的表单"
+        verbose_name_plural = "已提交的表单"
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.key}"
