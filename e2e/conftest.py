@@ -67,3 +67,44 @@ def login(page: Page, live_url: str, mobile: str, password: str = PASSWORD) -> N
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+# ------------------------------------------------------------------------------------ accessibility
+
+AXE_URL = "/static/vendor/axe.min.js"  # copied from the npm package by scripts/assets.sh, served by us
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page: Page) -> list[dict[str, object]]:
+    """Run axe-core on the page as it is now; returns its violations (every impact)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        origin = page.evaluate("location.origin")
+        page.add_script_tag(url=f"{origin}{AXE_URL}")
+    result = page.evaluate(
+        """async () => {
+            const r = await window.axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+                count: v.nodes.length,
+            }));
+        }"""
+    )
+    return list(result)
+
+
+def assert_accessible(page: Page, *, allow: tuple[str, ...] = ()) -> None:
+    """Fail on any serious or critical axe-core violation on the page as it is now, listing them.
+
+    Call it after each page the test visits has settled (after `expect(...)` of its content). `allow`
+    names axe rule ids to ignore on this one call; say why beside the call.
+    """
+    failing = [v for v in axe_violations(page) if v["impact"] in AXE_FAILING_IMPACTS and v["id"] not in allow]
+    if failing:
+        lines = [f"axe-core: {len(failing)} serious/critical violation(s) on {page.url}"]
+        for v in failing:
+            lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['count']} element(s))")
+            for node in v["nodes"]:  # type: ignore[attr-defined]
+                summary = " ".join(str(node["summary"] or "").split())
+                lines.append(f"    {node['target']}: {summary[:300]}")
+        raise AssertionError("\n".join(lines))

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.data.roster.builders import write_csv, write_xlsx
 from tests.factories import make_id_number
 
-from .conftest import login
+from .conftest import assert_accessible, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,6 +47,7 @@ def test_upload_with_errors_fix_and_import(page: Page, live_server, world, tmp_p
     login(page, live_server.url, world.cadre_a.mobile)
     page.click("nav >> text=名册导入")
     expect(page.locator("h1")).to_have_text("名册导入")
+    assert_accessible(page)
     page.set_input_files("input[name=file]", str(broken))
     page.click("button:has-text('上传并检查')")
 
@@ -61,6 +62,7 @@ def test_upload_with_errors_fix_and_import(page: Page, live_server, world, tmp_p
     expect(problems).to_contain_text("联系电话")
     expect(page.locator("text=确认导入")).to_have_count(0)
     shot(page, "import-errors")
+    assert_accessible(page)
 
     # The cadre fixes the file (saved as CSV this time) and uploads it again.
     fixed = write_csv(tmp_path / "名册-已改.csv", [["古城区某酒店工会会员名册"], header, *good], encoding="gbk")
@@ -70,18 +72,22 @@ def test_upload_with_errors_fix_and_import(page: Page, live_server, world, tmp_p
     confirm = page.locator("button:has-text('确认导入 3 名会员')")
     expect(confirm).to_be_visible()
     shot(page, "import-ready")
+    assert_accessible(page)
     confirm.click()
 
     expect(page.locator("#import-job")).to_have_attribute("data-state", "done")
     expect(page.locator("#accepted")).to_have_text("3")
+    assert_accessible(page)
     page.click("text=查看会员")
     expect(page).to_have_url(re.compile(r"/members/"))
     page.fill("input[name=q]", "杨春梅")
     page.press("input[name=q]", "Enter")
     expect(page.locator("#results")).to_contain_text("杨春梅")
     shot(page, "import-members-listed")
+    assert_accessible(page)
 
     # The upload page remembers both attempts.
     page.goto(f"{live_server.url}/members/import/")
     expect(page.locator("table[aria-label='最近上传的名册']")).to_contain_text("名册-已改.csv")
     expect(page.locator("table[aria-label='最近上传的名册']")).to_contain_text("名册-有错.xlsx")
+    assert_accessible(page)

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import login
+from .conftest import assert_accessible, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,6 +32,7 @@ def test_cadre_finds_edits_and_sees_the_audit_entry(page: Page, live_server, wor
     expect(result).to_be_visible()
     expect(page.locator("#results")).not_to_contain_text("李永福")
     shot(page, "desktop-member-list")
+    assert_accessible(page)
     result.click()
 
     expect(page.locator("h1")).to_contain_text("木丽华")
@@ -39,13 +40,16 @@ def test_cadre_finds_edits_and_sees_the_audit_entry(page: Page, live_server, wor
     page.click("text=显示完整身份证号")
     expect(page.locator("#id-box .revealed")).to_be_visible()
     shot(page, "desktop-member-detail")
+    assert_accessible(page)
 
     page.click("text=修改信息")
+    assert_accessible(page)
     page.fill("input[name=employer]", "玉龙雪山旅游索道公司")
     page.select_option("select[name=education]", label="大专")
     page.click("button:has-text('保存')")
     expect(page.locator(".flash-success")).to_contain_text("会员信息已保存")
     expect(page.locator(".dl")).to_contain_text("玉龙雪山旅游索道公司")
+    assert_accessible(page)
 
     page.click("text=变动与修改记录")
     entries = page.locator("#audit-entries")
@@ -54,6 +58,7 @@ def test_cadre_finds_edits_and_sees_the_audit_entry(page: Page, live_server, wor
     expect(entries).to_contain_text("玉龙雪山旅游索道公司")
     expect(entries).to_contain_text("查看完整身份证号")
     shot(page, "desktop-member-history")
+    assert_accessible(page)
 
     # The system admin sees the same change on the audit page.
     page.click("button:has-text('退出')")
@@ -64,3 +69,4 @@ def test_cadre_finds_edits_and_sees_the_audit_entry(page: Page, live_server, wor
     expect(table).to_contain_text("工作单位")
     expect(table).to_contain_text("玉龙雪山旅游索道公司")
     shot(page, "desktop-audit")
+    assert_accessible(page)

@@ -17,7 +17,7 @@ from gonghui.voice.choices import DemandSource
 from gonghui.voice.services import demand_enter
 from tests.voice.conftest import labelled_texts
 
-from .conftest import login
+from .conftest import assert_accessible, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +51,9 @@ def test_worker_speaks_cadre_reports_answer_comes_back(phone_page: Page, page: P
     # 1. the worker, on the phone
     login(phone_page, url, world.worker.mobile)
     phone_page.goto(f"{url}/voice/mine/")
+    assert_accessible(phone_page)
     phone_page.click("text=我要反映")
+    assert_accessible(phone_page)
     phone_page.fill("textarea[name=text]", WORKER_TEXT)
     phone_page.click("#submit-button")
     expect(phone_page.locator(".flash")).to_contain_text("受理编号")
@@ -59,6 +61,7 @@ def test_worker_speaks_cadre_reports_answer_comes_back(phone_page: Page, page: P
     assert tracking
     expect(phone_page.locator("#demand-text")).to_have_text(WORKER_TEXT)
     expect(phone_page.locator("ol.steps li.done")).to_have_text(["已受理"])
+    assert_accessible(phone_page)
 
     # 2. the cadre analyses union_a's demands and finds the worker's among an issue
     login(page, url, world.cadre_a.mobile)
@@ -67,13 +70,17 @@ def test_worker_speaks_cadre_reports_answer_comes_back(phone_page: Page, page: P
     page.click("text=重新分析议题")
     expect(page.locator("#run-status")).to_have_attribute("data-status", "done")
     expect(page.locator("table[aria-label=议题列表] tbody tr")).not_to_have_count(0)
+    assert_accessible(page)
     page.goto(f"{url}/voice/demands/?q=班组十几个人")
+    assert_accessible(page)
     page.click(f"text={tracking.group(0)}")
+    assert_accessible(page)
     page.click("section:has-text('所在议题') a")
     issue_url = page.url
     issue_id = re.search(r"/issues/(\d+)/", issue_url).group(1)  # type: ignore[union-attr]
     expect(page.locator("table[aria-label=议题下的诉求]")).to_contain_text("班组十几个人")
     label = page.locator("#issue-label").inner_text()
+    assert_accessible(page)
 
     # 3. a 专报 on that issue: edit, download both files and read them
     page.goto(f"{url}/voice/issues/?org={world.union_a.code}")
@@ -81,6 +88,7 @@ def test_worker_speaks_cadre_reports_answer_comes_back(phone_page: Page, page: P
     page.fill("#report-title", "关于建筑工地农民工工资拖欠问题的专报")
     page.click("#make-report")
     expect(page.locator("h1")).to_have_text("关于建筑工地农民工工资拖欠问题的专报")
+    assert_accessible(page)
     page.fill("textarea[name=summary]", "近期我会走访中，职工集中反映工资拖欠。")
     page.fill("textarea[name=asks]", "建议区人社局开展欠薪专项检查。")
     page.click("text=保存草稿")
@@ -108,20 +116,25 @@ def test_worker_speaks_cadre_reports_answer_comes_back(phone_page: Page, page: P
     page.click("text=保存答复并告知职工")
     expect(page.locator("#report-status")).to_have_text("已反馈")
     expect(page.locator("#answer")).to_contain_text("已告知")
+    assert_accessible(page)
 
     # 5. the worker reads the answer and rates it
     phone_page.goto(f"{url}/voice/mine/")
     expect(phone_page.locator("nav")).to_contain_text("我的诉求")
     expect(phone_page.locator(".menu-list")).to_contain_text("有答复")
+    assert_accessible(phone_page)
     phone_page.goto(f"{url}/voice/messages/")
     expect(phone_page.locator(".menu-list")).to_contain_text("您反映的诉求有了答复")
+    assert_accessible(phone_page)
     phone_page.goto(f"{url}/voice/mine/{tracking.group(0)}/")
     expect(phone_page.locator(".answer-text")).to_contain_text("责令十五日内足额支付")
     phone_page.check("input[name=rating][value=basically]")
     phone_page.fill("input[name=comment]", "希望说到做到")
     phone_page.click("text=提交评价")
     expect(phone_page.locator(".rating")).to_have_text("基本满意")
+    assert_accessible(phone_page)
 
     # the cadre sees the loop closed in the figures
     page.goto(f"{url}/voice/loop/?org={world.union_a.code}")
     expect(page.locator("#loop-overall")).to_contain_text("100.0%")
+    assert_accessible(page)
