@@ -1,18 +1,32 @@
-"""Text hygiene: `tidy`/`tidy_name` for short fields (names, addresses), `normalize` for the analysed copy of
-workers' free text (demands, suggestions), `spreadsheet_safe` for exports."""
+"""Text hygiene. What people typed is kept as they typed it; folding belongs to keys and the analysed copy.
+
+- `tidy_text` — what people read (an employer, an address, a title, a note, a comment): full-width Chinese
+  punctuation（，。：；！？）stays; only control, zero-width and direction characters go, full-width
+  letters and digits become ordinary ones (Ａ１ → A1, so numbers are found and masked), whitespace is tidied.
+- `keep_typed` — the original of a worker's free text (a demand), multi-line, as typed.
+- `as_shown` — that original as cadres and reports show it: mojibake repaired, ID and mobile numbers masked.
+- `tidy` — a key (a code, a header, a choice word, a search query): NFKC, full-width → half-width.
+- `tidy_name` — a person's name (folded like a key: a name holds no punctuation; see `name_problem`).
+- `normalize` — the analysed copy of free text (clustering, search): folded, simplified, masked.
+- `TextLimit` — one length limit per field, shared by the model, the form, its help text and the service.
+- `spreadsheet_safe` for exports."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+
+from .errors import DomainError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"\s+")
 
 
 def tidy(value: object) -> str:
-    """NFKC (full-width → half-width), control and zero-width characters dropped, spaces collapsed."""
+    """A key: NFKC (full-width → half-width), control and zero-width characters dropped, spaces collapsed.
+    For codes, headers, choice words and search queries; what people read goes through `tidy_text`."""
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
@@ -26,6 +40,121 @@ def tidy_name(value: object) -> str:
     if re.search(r"[\u4e00-\u9fff]", text):
         text = text.replace(" ", "")
     return text
+
+
+# --- what people read: kept as typed --------------------------------------------------------------------
+
+# Control characters (line breaks and tabs aside), zero-width characters, bidirectional overrides and
+# isolates (they can make a text read differently from what it says), BOM.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_INLINE_SPACES = re.compile(r"[^\S\n]+")
+_MANY_BLANK_LINES = re.compile(r"\n{3,}")
+# Full-width letters and digits (Ａ-Ｚ ａ-ｚ ０-９) are folded everywhere: nobody means them, and an ID or
+# mobile number typed in them must be found and masked like any other. Punctuation is left alone.
+_WIDE_ALNUM = {
+    code: code - 0xFEE0
+    for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for code in range(r[0], r[1] + 1)
+}
+
+
+def tidy_text(value: object, *, multiline: bool = False) -> str:
+    """What people read, kept as typed: full-width punctuation（，。：）stays, characters are composed (NFC),
+    control/zero-width/direction characters dropped, full-width letters and digits made ordinary,
+    spaces collapsed (line breaks kept when `multiline`, at most one blank line in a row)."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).translate(_WIDE_ALNUM)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _INVISIBLE.sub("", text.replace("\t", " "))
+    if not multiline:
+        return _SPACES.sub(" ", text).strip()
+    lines = [_INLINE_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _MANY_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def keep_typed(value: object) -> str:
+    """The original of a worker's free text: exactly as typed (full-width, traditional characters, line
+    breaks, even mojibake), only invisible characters and the surrounding whitespace removed."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE.sub("", text).strip()
+
+
+def as_shown(original: object) -> str:
+    """A worker's original text as cadres, pages and reports show it: typed punctuation and characters
+    kept, mojibake repaired, ID and mobile numbers masked (as in the analysed copy)."""
+    return mask_personal_numbers(repair_mojibake(tidy_text(original, multiline=True)))
+
+
+# --- names: no emoji, no symbols --------------------------------------------------------------------------
+
+# Between the parts of a name: 阿依·买买提 (several dot forms in use), Jean-Luc, O'Brien, spaces.
+_NAME_JOINERS = frozenset("·•・‧.-'’ ")
+
+
+def _grapheme_at(text: str, i: int) -> str:
+    """The character at i with what clings to it (variation selectors, skin tones, keycaps, joiners)."""
+    j = i + 1
+    while j < len(text) and (
+        unicodedata.category(text[j]) in ("Mn", "Me", "Sk")
+        or text[j] in "\u200d\ufe0e\ufe0f"
+        or "\U0001f3fb" <= text[j] <= "\U0001f3ff"
+    ):
+        j += 2 if text[j] == "\u200d" and j + 1 < len(text) else 1
+    return text[i:j]
+
+
+def name_problem(value: object, *, label: str = "姓名") -> str | None:
+    """None for a name people can have; otherwise a message naming the first character that is not:
+    「姓名不能含有表情或符号“😀”」. Hanzi (rare ones too), letters, the middle dot and hyphen pass."""
+    text = unicodedata.normalize("NFC", str(value or "")).strip()
+    for i, ch in enumerate(text):
+        if ch in _NAME_JOINERS:
+            continue
+        category = unicodedata.category(ch)
+        if category[0] == "L" or category in ("Mn", "Mc") or category == "Co":  # Co: rare hanzi in private use
+            continue
+        if category[0] == "N":
+            return f"{label}不能含有数字“{ch}”"
+        if ch.isspace():
+            continue
+        if category[0] == "C" and category != "Co":
+            return f"{label}不能含有看不见的控制字符（U+{ord(ch):04X}）"
+        return f"{label}不能含有表情或符号“{_grapheme_at(text, i)}”"
+    return None
+
+
+# --- one length limit per field ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextLimit:
+    """One field's length limit, the same in the model (`max`), the form's widget (`maxlength`), its help
+    text (`help`) and the service's check (`check`). Counted in characters as Python counts them."""
+
+    label: str
+    max: int
+    min: int = 0
+
+    @property
+    def help(self) -> str:
+        return f"最多 {self.max} 字" if not self.min else f"{self.min}–{self.max} 字"
+
+    def problem(self, text: str) -> str | None:
+        if self.min and len(text) < self.min:
+            return f"{self.label}太短：至少 {self.min} 字，现有 {len(text)} 字"
+        if len(text) > self.max:
+            return f"{self.label}太长：最多 {self.max} 字，现有 {len(text)} 字"
+        return None
+
+    def check(self, text: str, *, field: str) -> str:
+        """The text back if it fits; a DomainError on `field` saying the limit and the count if not."""
+        message = self.problem(text)
+        if message:
+            raise DomainError(message, field=field)
+        return text
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
