@@ -32,8 +32,50 @@ def _strict_bool(name: str, default: bool) -> bool:
     raise environ.ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true/false)")
 
 
+def _strict_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise environ.ImproperlyConfigured(f"{name}={raw!r} is not a whole number >= {minimum}")
+    return int(raw)
+
+
+# Secrets come from X or from X_FILE (a file holding the value: Docker/Kubernetes secrets, systemd
+# credentials), never both (ADR 0003). A file that cannot be read stops the process, naming it.
+SECRET_FILE_VARIABLES = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "DATABASE_URL")
+
+
+def secret(name: str, default: str | None = None) -> str | None:
+    """The value of `name`, or of the file `name`_FILE names (its trailing newline stripped)."""
+    file_var = f"{name}_FILE"
+    direct = env.str(name, default="")
+    path = env.str(file_var, default="")
+    if direct and path:
+        raise environ.ImproperlyConfigured(f"both {name} and {file_var} are set: set only one of them")
+    if not path:
+        return direct or default
+    try:
+        with open(path, encoding="utf-8") as fh:
+            value = fh.read().rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc.__class__.__name__
+        raise environ.ImproperlyConfigured(f"{file_var}={path!r} cannot be read: {reason}") from None
+    if not value.strip():
+        raise environ.ImproperlyConfigured(f"{file_var}={path!r} is empty")
+    return value
+
+
+def secret_list(name: str, default: list[str] | None = None) -> list[str] | None:
+    """A comma-separated secret (one item per line is fine in the file too)."""
+    raw = secret(name)
+    if raw is None or raw == "":
+        return default
+    return [item.strip() for item in raw.replace("\n", ",").split(",") if item.strip()]
+
+
 DEBUG = _strict_bool("DEBUG", True)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-" + "x" * 40)
+SECRET_KEY = secret("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -72,6 +114,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gonghui.core.middleware.RequestContextMiddleware",
+    "gonghui.core.middleware.NoStoreMiddleware",
     "gonghui.accounts.middleware.ForcePasswordChangeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,7 +139,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}"),
+    "default": env.db_url_config(secret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}")),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -144,6 +187,17 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# On top of axes' per-account lockout: one address with this many failed logins within the window is
+# refused until the window ends, whichever account it tries (an office NAT stays well below it).
+GONGHUI_LOGIN_IP_FAILURE_LIMIT = env.int("GONGHUI_LOGIN_IP_FAILURE_LIMIT", default=30)
+GONGHUI_LOGIN_IP_WINDOW_MINUTES = env.int("GONGHUI_LOGIN_IP_WINDOW_MINUTES", default=15)
+# Worker self-activation (mobile + ID number + a code by SMS): codes per mobile and requests per address
+# per hour, minutes a code lives, wrong codes before it dies, minutes a mobile is then locked.
+GONGHUI_ACTIVATION_PER_MOBILE = env.int("GONGHUI_ACTIVATION_PER_MOBILE", default=5)
+GONGHUI_ACTIVATION_PER_IP = env.int("GONGHUI_ACTIVATION_PER_IP", default=20)
+GONGHUI_ACTIVATION_CODE_MINUTES = env.int("GONGHUI_ACTIVATION_CODE_MINUTES", default=10)
+GONGHUI_ACTIVATION_CODE_FAILURES = env.int("GONGHUI_ACTIVATION_CODE_FAILURES", default=5)
+GONGHUI_ACTIVATION_LOCK_MINUTES = env.int("GONGHUI_ACTIVATION_LOCK_MINUTES", default=30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -166,10 +220,23 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 
 # Outside notification senders (dotted class paths, e.g. gonghui.core.notify.LogSender); none by default,
 # so nothing about a worker leaves the platform unless the operator says so.
 GONGHUI_NOTIFY_SENDERS = env.list("GONGHUI_NOTIFY_SENDERS", default=[])
+# The demo's stand-in SMS gateway: text messages (activation codes) land in an outbox page
+# (/accounts/outbox/) instead of a phone. On by default only for `make run`'s embedded SQLite database
+# (no DATABASE_URL given); never turn it on in production.
+GONGHUI_DEMO_OUTBOX = _strict_bool(
+    "GONGHUI_DEMO_OUTBOX", not (env.str("DATABASE_URL", default="") or env.str("DATABASE_URL_FILE", default=""))
+)
+if GONGHUI_DEMO_OUTBOX and "gonghui.accounts.outbox.OutboxSender" not in GONGHUI_NOTIFY_SENDERS:
+    GONGHUI_NOTIFY_SENDERS = [*GONGHUI_NOTIFY_SENDERS, "gonghui.accounts.outbox.OutboxSender"]
 
 # Field encryption: "keyid:base64-32-bytes" pairs, newest first. The first key encrypts; all decrypt.
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=["dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE="])
-BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="dev-only-blind-index-key")
+FIELD_ENCRYPTION_KEYS = secret_list("FIELD_ENCRYPTION_KEYS", ["dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE="])
+BLIND_INDEX_KEY = secret("BLIND_INDEX_KEY", "dev-only-blind-index-key")
+
+# How many reverse proxies of our own stand in front of the app. The audit trail takes the client
+# address from X-Forwarded-For only through that many hops (gonghui.core.middleware.client_ip);
+# 0 (the default) means the header is ignored and the socket address is recorded.
+GONGHUI_TRUSTED_PROXIES = _strict_int("GONGHUI_TRUSTED_PROXIES", 0)
 
 TASKS = {
     "default": {
