@@ -20,7 +20,7 @@ from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.errors import Conflict, DomainError, NotFound
 from gonghui.orgs.models import Org
-from gonghui.voice.pipeline import ClusterResult, Document, cluster_documents
+from gonghui.voice.pipeline.types import ClusterResult, Document
 
 from ..choices import DemandStatus, IssueStatus, RunStatus
 from ..models import ClusterRun, Demand, Issue, IssueMembership
@@ -107,6 +107,9 @@ def run_execute(*, run_id: int) -> ClusterRun:
     if not claimed:
         return run
     try:
+        # scikit-learn and the segmenter load here, in the job, not in every process importing services
+        from gonghui.voice.pipeline.cluster import cluster_documents
+
         docs = documents_under(run.scope_org, run.since)
         if len(docs) < MIN_DEMANDS:
             raise DomainError(f"该范围内只有 {len(docs)} 条诉求，至少需要 {MIN_DEMANDS} 条才能分析议题")
