@@ -137,6 +137,7 @@ class TextLimit:
     label: str
     max: int
     min: int = 0
+    too_short: str = ""  # the message for fewer than `min` characters, when the default reads badly
 
     @property
     def help(self) -> str:
@@ -144,7 +145,7 @@ class TextLimit:
 
     def problem(self, text: str) -> str | None:
         if self.min and len(text) < self.min:
-            return f"{self.label}太短：至少 {self.min} 字，现有 {len(text)} 字"
+            return self.too_short or f"{self.label}太短：至少 {self.min} 字，现有 {len(text)} 字"
         if len(text) > self.max:
             return f"{self.label}太长：最多 {self.max} 字，现有 {len(text)} 字"
         return None

@@ -6,6 +6,10 @@ from typing import Any
 
 from django import forms
 
+from gonghui.core.form_tokens import form_token_field
+from gonghui.core.forms import bounded_text
+
+from . import limits
 from .choices import DemandCategory, DemandKind, DemandSource, Rating
 
 
@@ -23,13 +27,13 @@ class SubmitForm(forms.Form):
     kind = forms.ChoiceField(
         label="类型", choices=DemandKind.choices, initial=DemandKind.DEMAND, widget=forms.RadioSelect
     )
-    text = forms.CharField(
+    text = bounded_text(
+        limits.DEMAND_TEXT,
         label="想说的话",
-        widget=forms.Textarea(
-            attrs={"rows": 6, "maxlength": 2000, "placeholder": "遇到了什么问题，希望工会帮着反映什么"}
-        ),
-        max_length=4000,
-        help_text="最多 2000 字。请不要填写身份证号、银行卡号。",
+        multiline=True,
+        rows=6,
+        placeholder=PLACEHOLDER,
+        note="请不要填写身份证号、银行卡号。",
     )
     category = forms.ChoiceField(label="分类", choices=_CATEGORY_CHOICES, required=False)
     is_anonymous = forms.BooleanField(label="匿名提交（工会干部看不到您的姓名）", required=False)
@@ -37,7 +41,9 @@ class SubmitForm(forms.Form):
         label="图片或 PDF（可选，最多 3 个）",
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf", "multiple": True}),
+        help_text="每个不超过 5 MB。页面提示有误时，附件需要重新选择。",
     )
+    form_token = form_token_field(limits.SUBMIT_TOKEN)
 
 
 class EnterForm(forms.Form):
@@ -45,10 +51,11 @@ class EnterForm(forms.Form):
     source = forms.ChoiceField(label="来源", choices=[c for c in DemandSource.choices if c[0] != DemandSource.SELF])
     kind = forms.ChoiceField(label="类型", choices=DemandKind.choices, initial=DemandKind.DEMAND)
     category = forms.ChoiceField(label="分类", choices=_CATEGORY_CHOICES, required=False)
-    text = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
-    speaker_name = forms.CharField(label="反映人姓名（可不填）", required=False, max_length=50)
+    text = bounded_text(limits.DEMAND_TEXT, label="反映内容", multiline=True, rows=5)
+    speaker_name = bounded_text(limits.SPEAKER_NAME, label="反映人姓名（可不填）", required=False)
     is_anonymous = forms.BooleanField(label="匿名", required=False)
     submitted_on = forms.DateField(label="反映日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    form_token = form_token_field(limits.ENTER_TOKEN)
 
     def __init__(self, *args: Any, org_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,29 +83,33 @@ class SplitForm(forms.Form):
 
 
 class ReportEditForm(forms.Form):
-    title = forms.CharField(label="标题", max_length=200)
-    summary = forms.CharField(label="导语", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=6000)
-    asks = forms.CharField(
-        label="意见建议（总体）", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=6000
-    )
+    title = bounded_text(limits.REPORT_TITLE)
+    summary = bounded_text(limits.REPORT_SUMMARY, required=False, multiline=True)
+    asks = bounded_text(limits.REPORT_ASKS, label="意见建议（总体）", required=False, multiline=True)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReportSubmitForm(forms.Form):
-    submitted_to = forms.CharField(
-        label="报送对象", max_length=200, help_text="例如：中共丽江市委办公室、丽江市人民政府"
-    )
+    submitted_to = bounded_text(limits.SUBMITTED_TO, note="例如：中共丽江市委办公室、丽江市人民政府。")
     submitted_on = forms.DateField(label="报送日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class AnswerForm(forms.Form):
-    body = forms.CharField(label="答复单位", max_length=200)
-    text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 6}), max_length=6000)
+    body = bounded_text(limits.ANSWER_BODY)
+    text = bounded_text(limits.ANSWER_TEXT, multiline=True, rows=6)
     answered_on = forms.DateField(label="答复日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+RATING_MISSING = "请选择满意、基本满意或不满意"
+
+
 class RateForm(forms.Form):
-    rating = forms.ChoiceField(label="您对这个答复", choices=Rating.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label="还想说的（可不填）", required=False, max_length=600)
+    rating = forms.ChoiceField(
+        label="您对这个答复",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": RATING_MISSING, "invalid_choice": RATING_MISSING},
+    )
+    comment = bounded_text(limits.RATING_COMMENT, label="还想说的（可不填）", required=False)

@@ -1,7 +1,8 @@
 """What a 专报 says, gathered from the database; frozen as JSON once the report is sent.
 
-Quotes are the issues' representative demands in their analysed form (ID and mobile numbers already
-masked), never with a name: the workers behind a report stay anonymous.
+Quotes are the issues' representative demands as the workers wrote them (`core.text.as_shown`: their
+punctuation kept, ID and mobile numbers masked), never with a name: the workers behind a report stay
+anonymous.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+
+from gonghui.core.text import as_shown
 
 from .models import Demand, Issue, Report
 from .reporting import ReportContent, ReportIssue, TrendPoint
@@ -41,13 +44,14 @@ def _trend(issue: Issue, end: dt.date) -> list[TrendPoint]:
 
 
 def _quotes(issue: Issue) -> list[str]:
+    """Workers' words as they wrote them (full-width punctuation and all), numbers masked (`as_shown`)."""
     ids = [int(r) for r in issue.representatives][: QUOTES * 2]
-    texts = dict(Demand.objects.filter(pk__in=ids).values_list("pk", "text_normalized"))
+    texts = dict(Demand.objects.filter(pk__in=ids).values_list("pk", "text"))
     quotes = [texts[i] for i in ids if i in texts]
     if len(quotes) < QUOTES:
         extra = Demand.objects.filter(memberships__issue=issue).exclude(pk__in=ids).order_by("-submitted_on")
-        quotes += list(extra.values_list("text_normalized", flat=True)[: QUOTES - len(quotes)])
-    return quotes[:QUOTES]
+        quotes += list(extra.values_list("text", flat=True)[: QUOTES - len(quotes)])
+    return [as_shown(q) for q in quotes[:QUOTES]]
 
 
 def build_report_content(report: Report) -> ReportContent:

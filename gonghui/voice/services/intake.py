@@ -15,14 +15,16 @@ from django.utils import timezone
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.errors import DomainError, NotFound
-from gonghui.core.text import normalize, tidy, tidy_name
+from gonghui.core.form_tokens import form_token_claim
+from gonghui.core.text import keep_typed, name_problem, normalize, tidy_name, tidy_text
 from gonghui.orgs.models import Org
 
 from ..choices import DemandCategory, DemandKind, DemandSource
+from ..limits import DEMAND_TEXT, ENTER_TOKEN, SPEAKER_NAME, SUBMIT_TOKEN
 from ..models import Demand, DemandAttachment
 
-MAX_TEXT_CHARS = 2000
-MIN_TEXT_CHARS = 5
+MAX_TEXT_CHARS = DEMAND_TEXT.max
+MIN_TEXT_CHARS = DEMAND_TEXT.min
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 # Older dates are typing mistakes (0026 for 2026), not surveys: they would break the trend and the
@@ -52,12 +54,17 @@ def new_tracking_no(today: dt.date | None = None) -> str:
 
 
 def clean_text(text: object) -> str:
-    value = tidy(text) if not isinstance(text, str) else text.strip()
-    if len(value) < MIN_TEXT_CHARS:
-        raise DomainError(f"请把诉求写清楚一些（至少 {MIN_TEXT_CHARS} 个字）", field="text")
-    if len(value) > MAX_TEXT_CHARS:
-        raise DomainError(f"内容太长：最多 {MAX_TEXT_CHARS} 字，现有 {len(value)} 字", field="text")
-    return value
+    """The demand's original, kept as typed (full-width punctuation, line breaks, traditional characters):
+    only invisible characters and the surrounding whitespace go. The analysed copy is `normalize`'s."""
+    return DEMAND_TEXT.check(keep_typed(text), field="text")
+
+
+def clean_speaker(name: object) -> str:
+    """A speaker's name as a cadre typed it: no emoji or symbols, within the field's length."""
+    problem = name_problem(name, label="反映人姓名")
+    if problem:
+        raise DomainError(problem, field="speaker_name")
+    return SPEAKER_NAME.check(tidy_name(name), field="speaker_name")
 
 
 def _choice(value: str, choices: type[Any], field: str, label: str, *, blank_ok: bool) -> str:
@@ -74,10 +81,10 @@ def _check_uploads(uploads: list[Upload]) -> list[tuple[Upload, str, str]]:
     checked = []
     for up in uploads:
         if len(up.content) > MAX_ATTACHMENT_BYTES:
-            raise DomainError(f"附件“{tidy(up.name)[:40]}”超过 5 MB", field="attachments")
+            raise DomainError(f"附件“{tidy_text(up.name)[:40]}”超过 5 MB", field="attachments")
         kind = next((v for sig, v in _SIGNATURES.items() if up.content.startswith(sig)), None)
         if kind is None:
-            raise DomainError(f"附件“{tidy(up.name)[:40]}”不是图片（JPG/PNG）或 PDF", field="attachments")
+            raise DomainError(f"附件“{tidy_text(up.name)[:40]}”不是图片（JPG/PNG）或 PDF", field="attachments")
         checked.append((up, *kind))
     return checked
 
@@ -85,7 +92,10 @@ def _check_uploads(uploads: list[Upload]) -> list[tuple[Upload, str, str]]:
 def _save_attachments(demand: Demand, checked: list[tuple[Upload, str, str]]) -> None:
     for index, (up, content_type, suffix) in enumerate(checked, start=1):
         att = DemandAttachment(
-            demand=demand, name=tidy(up.name)[:120] or f"附件{index}", size=len(up.content), content_type=content_type
+            demand=demand,
+            name=tidy_text(up.name)[:120] or f"附件{index}",
+            size=len(up.content),
+            content_type=content_type,
         )
         # stored under a name we make: the worker's file name never becomes a path
         att.file.save(f"{demand.tracking_no}-{index}{suffix}", ContentFile(up.content), save=False)
@@ -111,8 +121,10 @@ def demand_submit(
     category: str = "",
     is_anonymous: bool = False,
     attachments: list[Upload] | None = None,
+    form_token: str = "",
 ) -> Demand:
-    """A worker's own demand, filed with the union that holds their membership."""
+    """A worker's own demand, filed with the union that holds their membership. The same form sent twice
+    (its `form_token`), or the same words again within minutes, gives back the demand filed first."""
     member = getattr(user, "member", None) if getattr(user, "member_id", None) else None
     if member is None or member.org is None:
         raise DomainError("您的账号还没有关联会员档案，请先申请入会，或请所在工会干部代为登记", field="text")
@@ -123,6 +135,9 @@ def demand_submit(
     normalized = normalize(clean)
     # one submission at a time per account: two taps racing each other see one another's demand
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    claim = form_token_claim(token=form_token, purpose=SUBMIT_TOKEN, user=user)
+    if claim.earlier_id is not None:
+        return Demand.objects.get(pk=claim.earlier_id)
     recent = (
         Demand.objects.filter(
             submitter=user, text_normalized=normalized, created_at__gte=timezone.now() - REPEAT_WINDOW
@@ -131,6 +146,7 @@ def demand_submit(
         .first()
     )
     if recent is not None:
+        claim.done(recent)
         return recent
     demand = _create(
         org=member.org,
@@ -145,6 +161,7 @@ def demand_submit(
         submitted_on=timezone.localdate(),
     )
     _save_attachments(demand, checked)
+    claim.done(demand)
     audit.record(actor=user, action="demand.submit", obj=demand, after=_audit_view(demand))
     return demand
 
@@ -161,8 +178,10 @@ def demand_enter(
     speaker_name: str = "",
     is_anonymous: bool = False,
     submitted_on: dt.date | None = None,
+    form_token: str = "",
 ) -> Demand:
-    """A cadre records what a worker said at a visit, on the hotline or in a meeting."""
+    """A cadre records what a worker said at a visit, on the hotline or in a meeting. The same form sent
+    twice (its `form_token`) gives back the demand it filed the first time."""
     if not scope_for(actor).allows(Action.VOICE, org):
         raise NotFound("未找到该工会组织")
     if not org.is_active:
@@ -177,18 +196,26 @@ def demand_enter(
     if when < EARLIEST_DATE:
         raise DomainError("反映日期太早，请检查（不能早于 2000 年）", field="submitted_on")
     clean = clean_text(text)
+    kind = _choice(kind, DemandKind, "kind", "类型", blank_ok=False)
+    category = _choice(category, DemandCategory, "category", "分类", blank_ok=True)
+    speaker = "" if is_anonymous else clean_speaker(speaker_name)
+    # the same form posted twice at once: the second claim waits on the token's unique key, then finds its twin
+    claim = form_token_claim(token=form_token, purpose=ENTER_TOKEN, user=actor)
+    if claim.earlier_id is not None:
+        return Demand.objects.get(pk=claim.earlier_id)
     demand = _create(
         org=org,
-        kind=_choice(kind, DemandKind, "kind", "类型", blank_ok=False),
-        category=_choice(category, DemandCategory, "category", "分类", blank_ok=True),
+        kind=kind,
+        category=category,
         source=source,
         text=clean,
         text_normalized=normalize(clean),
-        speaker_name="" if is_anonymous else tidy_name(speaker_name)[:50],
+        speaker_name=speaker,
         is_anonymous=is_anonymous,
         entered_by=actor,
         submitted_on=when,
     )
+    claim.done(demand)
     audit.record(actor=actor, action="demand.enter", obj=demand, after=_audit_view(demand))
     return demand
 

@@ -13,7 +13,7 @@ from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
 from gonghui.core.notify import notify_many
-from gonghui.core.text import mask_personal_numbers, tidy
+from gonghui.core.text import mask_personal_numbers, tidy_text
 from gonghui.orgs.models import Org
 
 from ..choices import REPORT_TRANSITIONS, DemandStatus, IssueStatus, ReportStatus
@@ -31,7 +31,7 @@ def _long_text(value: str, field: str, label: str) -> str:
 
 
 def _line(value: str, field: str, label: str, *, required: bool, limit: int = 120) -> str:
-    text = tidy(value)
+    text = tidy_text(value)  # read by people: full-width punctuation（，）stays
     if required and not text:
         raise DomainError(f"请填写{label}", field=field)
     if len(text) > limit:
@@ -57,10 +57,18 @@ def _move(report: Report, to: str) -> None:
 
 
 @transaction.atomic
-def report_create(*, actor: Any, org: Org, issues: list[Issue], title: str = "") -> Report:
+def report_create(*, actor: Any, org: Org, issues: list[Issue], title: str = "", form_token: str = "") -> Report:
+    """A draft from the chosen issues; the same form sent twice (`form_token`) gives back the first draft."""
+    from gonghui.core.form_tokens import form_token_claim
+
+    from ..limits import REPORT_CREATE_TOKEN
+
     scope = scope_for(actor)
     if not scope.allows(Action.VOICE, org):
         raise NotFound("未找到该工会组织")
+    claim = form_token_claim(token=form_token, purpose=REPORT_CREATE_TOKEN, user=actor)
+    if claim.earlier_id is not None:
+        return Report.objects.get(pk=claim.earlier_id)
     chosen = list(dict.fromkeys(issues))
     if not chosen:
         raise DomainError("请至少选择一个议题", field="issues")
@@ -92,6 +100,7 @@ def report_create(*, actor: Any, org: Org, issues: list[Issue], title: str = "")
     ReportItem.objects.bulk_create(
         [ReportItem(report=report, issue=issue, rank=n) for n, issue in enumerate(ordered, start=1)]
     )
+    claim.done(report)
     audit.record(actor=actor, action="report.create", obj=report, after={"issues": [i.pk for i in ordered]})
     return report
 
@@ -298,10 +307,18 @@ def reply_rate(*, user: Any, reply: DemandReply, rating: str, comment: str = "")
         raise NotFound("未找到该答复")
     if rating not in Rating.values:
         raise DomainError("请选择满意、基本满意或不满意", field="rating")
+    from ..limits import RATING_COMMENT
+
     before = {"rating": locked.rating, "comment": locked.comment}
-    locked.rating = rating
-    # shown to cadres and kept in the audit trail: an ID or mobile number typed in is masked first
-    locked.comment = mask_personal_numbers(_line(comment, "comment", "评价意见", required=False, limit=300))
+    # shown to cadres and kept in the audit trail: an ID or mobile number typed in is masked first; the
+    # worker's punctuation（，。）stays
+    after = {
+        "rating": rating,
+        "comment": mask_personal_numbers(RATING_COMMENT.check(tidy_text(comment), field="comment")),
+    }
+    if after == before:  # the same rating sent again (a double tap, twenty parallel posts): nothing to write
+        return locked
+    locked.rating, locked.comment = after["rating"], after["comment"]
     locked.rated_at = timezone.now()
     locked.save(update_fields=["rating", "comment", "rated_at"])
     audit.record(
@@ -310,6 +327,6 @@ def reply_rate(*, user: Any, reply: DemandReply, rating: str, comment: str = "")
         obj=locked,
         org_id=locked.demand.org_id,
         before=before,
-        after={"rating": locked.rating, "comment": locked.comment},
+        after=after,
     )
     return locked

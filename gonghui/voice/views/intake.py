@@ -68,6 +68,7 @@ def demand_new(request: HttpRequest) -> HttpResponse:
                 speaker_name=form.cleaned_data["speaker_name"],
                 is_anonymous=form.cleaned_data["is_anonymous"],
                 submitted_on=form.cleaned_data["submitted_on"],
+                form_token=form.cleaned_data["form_token"],
             )
             messages.success(request, f"已登记，受理编号 {demand.tracking_no}")
             if "again" in request.POST:

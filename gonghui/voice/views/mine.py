@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,8 +18,8 @@ from gonghui.core.selectors import notifications_for
 
 from .. import selectors
 from ..forms import RateForm, SubmitForm
+from ..limits import RATING_COMMENT
 from ..services import Upload, demand_submit, reply_rate
-from .shared import step
 
 MAX_UPLOAD_READ = 6 * 1024 * 1024  # one byte over the 5 MB limit is enough to refuse
 
@@ -36,6 +38,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 category=form.cleaned_data["category"],
                 is_anonymous=form.cleaned_data["is_anonymous"],
                 attachments=uploads,
+                form_token=form.cleaned_data["form_token"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
@@ -59,11 +62,25 @@ def my_demand(request: HttpRequest, tracking_no: str) -> HttpResponse:
         demand = selectors.get_my_demand(request.user, tracking_no)
     except NotFound:
         raise Http404 from None
+    return _my_demand_page(request, demand)
+
+
+def _my_demand_page(
+    request: HttpRequest, demand: Any, *, rate_form: RateForm | None = None, refused_reply: int | None = None
+) -> HttpResponse:
+    """The worker's demand with its answers; a refused rating comes back with what was typed."""
     replies = list(demand.replies.select_related("answer", "answer__report").order_by("-delivered_at"))
     return render(
         request,
         "voice/my_demand.html",
-        {"demand": demand, "replies": replies, "rate_form": RateForm(), "steps": _steps(demand)},
+        {
+            "demand": demand,
+            "replies": replies,
+            "rate_form": rate_form or RateForm(),
+            "refused_reply": refused_reply,
+            "comment_max": RATING_COMMENT.max,
+            "steps": _steps(demand),
+        },
     )
 
 
@@ -85,17 +102,19 @@ def rate(request: HttpRequest, tracking_no: str, reply_id: int) -> HttpResponse:
     if reply is None:
         raise Http404
     form = RateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请选择满意、基本满意或不满意")
-    else:
-        step(
-            request,
-            lambda: reply_rate(
+    if form.is_valid():
+        try:
+            reply_rate(
                 user=request.user, reply=reply, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-            ),
-            done="谢谢您的评价",
-        )
-    return redirect("voice:my_demand", tracking_no=demand.tracking_no)
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "谢谢您的评价")
+            return redirect("voice:my_demand", tracking_no=demand.tracking_no)
+    return _my_demand_page(request, demand, rate_form=form, refused_reply=reply.pk)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,9 +18,10 @@ from gonghui.core.forms import apply_domain_error
 from .. import selectors
 from ..choices import ReportStatus
 from ..forms import AnswerForm, ReportEditForm, ReportSubmitForm
+from ..limits import ITEM_ASKS
 from ..models import Report
 from ..report_content import report_content
-from ..reporting.fonts import MissingCJKFont
+from ..reporting import MissingCJKFont, render_docx, render_pdf
 from ..services import (
     report_answer_and_feed_back,
     report_create,
@@ -29,11 +31,9 @@ from ..services import (
 )
 from .shared import org_choices, org_from, parse_ids, require_voice, step
 
-# format → (content type, renderer in ..reporting); python-docx, matplotlib and WeasyPrint load on the
-# first download, not with the URL conf.
 DOWNLOADS = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "render_docx"),
-    "pdf": ("application/pdf", "render_pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", render_docx),
+    "pdf": ("application/pdf", render_pdf),
 }
 
 
@@ -61,7 +61,13 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if len(issues) != len(set(ids)):
         raise Http404
     try:
-        report = report_create(actor=request.user, org=org, issues=issues, title=request.POST.get("title", ""))
+        report = report_create(
+            actor=request.user,
+            org=org,
+            issues=issues,
+            title=request.POST.get("title", ""),
+            form_token=request.POST.get("form_token", ""),
+        )
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
@@ -81,15 +87,16 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"title": report.title, "summary": report.summary, "asks": report.asks, "version": report.version},
     )
+    item_asks: dict[int, str] = {}
     if request.method == "POST":
         if not can_edit:
             raise Http404
+        item_asks = {
+            int(k.removeprefix("asks_")): str(v).replace("\r\n", "\n")
+            for k, v in request.POST.items()
+            if k.startswith("asks_") and k.removeprefix("asks_").isdigit() and len(k) < 30
+        }
         if edit_form.is_valid():
-            item_asks = {
-                int(k.removeprefix("asks_")): str(v)
-                for k, v in request.POST.items()
-                if k.startswith("asks_") and k.removeprefix("asks_").isdigit()
-            }
             try:
                 report_update(actor=request.user, report=report, item_asks=item_asks, **edit_form.cleaned_data)
             except NotFound:
@@ -99,7 +106,26 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "已保存")
                 return redirect("voice:report", pk=report.pk)
-    items = report.items.select_related("issue").order_by("rank")
+    return _page(request, report, can_edit=can_edit, edit_form=edit_form, item_asks=item_asks)
+
+
+def _page(
+    request: HttpRequest,
+    report: Report,
+    *,
+    can_edit: bool | None = None,
+    edit_form: ReportEditForm | None = None,
+    submit_form: ReportSubmitForm | None = None,
+    answer_form: AnswerForm | None = None,
+    item_asks: dict[int, str] | None = None,
+) -> HttpResponse:
+    """The report page; a refused form comes back with everything that was typed into it."""
+    if can_edit is None:
+        can_edit = scope_for(request.user).allows(Action.VOICE, report.org)
+    items = list(report.items.select_related("issue").order_by("rank"))
+    for item in items:
+        item.typed_asks = (item_asks or {}).get(item.issue_id, item.asks)  # type: ignore[attr-defined]
+    initial = {"title": report.title, "summary": report.summary, "asks": report.asks, "version": report.version}
     return render(
         request,
         "voice/report.html",
@@ -107,12 +133,23 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "items": items,
             "can_edit": can_edit,
-            "edit_form": edit_form,
-            "submit_form": ReportSubmitForm(initial={"version": report.version}),
-            "answer_form": AnswerForm(initial={"version": report.version}),
+            "edit_form": edit_form or ReportEditForm(initial=initial),
+            "item_asks_max": ITEM_ASKS.max,
+            "submit_form": submit_form or ReportSubmitForm(initial={"version": report.version}),
+            "answer_form": answer_form or AnswerForm(initial={"version": report.version}),
             "answer": getattr(report, "answer", None) if report.status != ReportStatus.DRAFT else None,
         },
     )
+
+
+def _refused(request: HttpRequest, form: forms.Form, exc: DomainError, *, form_shown: bool) -> None:
+    """A refusal lands on the form; when the page no longer shows that form (the report moved on), above it."""
+    if isinstance(exc, NotFound):
+        raise Http404 from None
+    if form_shown:
+        apply_domain_error(form, exc)
+    else:
+        messages.error(request, exc.message)
 
 
 @login_required
@@ -121,15 +158,16 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_voice(request)
     report = _report_or_404(request, pk, Action.VOICE)
     form = ReportSubmitForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写报送对象")
-        return redirect("voice:report", pk=report.pk)
-    step(
-        request,
-        lambda: report_submit(actor=request.user, report=report, **form.cleaned_data),
-        done="已记录报送；专报内容已按报送时的样子保存",
-    )
-    return redirect("voice:report", pk=report.pk)
+    if form.is_valid():
+        try:
+            report_submit(actor=request.user, report=report, **form.cleaned_data)
+        except DomainError as exc:
+            report.refresh_from_db()
+            _refused(request, form, exc, form_shown=report.status == ReportStatus.DRAFT)
+        else:
+            messages.success(request, "已记录报送；专报内容已按报送时的样子保存")
+            return redirect("voice:report", pk=report.pk)
+    return _page(request, report, submit_form=form)
 
 
 @login_required
@@ -138,15 +176,16 @@ def report_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_voice(request)
     report = _report_or_404(request, pk, Action.VOICE)
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写答复单位和答复内容")
-        return redirect("voice:report", pk=report.pk)
-    step(
-        request,
-        lambda: report_answer_and_feed_back(actor=request.user, report=report, **form.cleaned_data),
-        done="答复已记录，正在逐一告知反映过这些问题的职工",
-    )
-    return redirect("voice:report", pk=report.pk)
+    if form.is_valid():
+        try:
+            report_answer_and_feed_back(actor=request.user, report=report, **form.cleaned_data)
+        except DomainError as exc:
+            report.refresh_from_db()
+            _refused(request, form, exc, form_shown=report.status == ReportStatus.SUBMITTED)
+        else:
+            messages.success(request, "答复已记录，正在逐一告知反映过这些问题的职工")
+            return redirect("voice:report", pk=report.pk)
+    return _page(request, report, answer_form=form)
 
 
 @login_required
@@ -171,10 +210,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = _report_or_404(request, pk)
     if fmt not in DOWNLOADS:
         raise Http404
-    content_type, renderer = DOWNLOADS[fmt]
-    from .. import reporting
-
-    render_file = getattr(reporting, renderer)
+    content_type, render_file = DOWNLOADS[fmt]
     try:
         data = render_file(report_content(report))
     except MissingCJKFont as exc:  # a server set up without the Chinese fonts: say so, don't 500
