@@ -11,3 +11,5 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("audit_actions")
+        # ... and its to-do sources for the home page (gonghui.core.todo) in todo.py.
+        autodiscover_modules("todo")

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from .models import AuditEvent, Notification
+from .pagination import Page, keyset_page
 
 PAGE_SIZE = 50
 
@@ -51,6 +52,18 @@ def audit_events(
 
 def notifications_for(user: Any, limit: int = 50) -> list[Notification]:
     return list(Notification.objects.filter(user_id=user.pk or 0)[:limit])
+
+
+def notification_page(user: Any, *, cursor: str | None = None, size: int = 50) -> Page[Notification]:
+    """The user's messages, newest first, one keyset page (a bad cursor: the first page with a message)."""
+    return keyset_page(
+        Notification.objects.filter(user_id=user.pk or 0),
+        order=("-created_at", "-id"),
+        namespace="core.notifications",
+        cursor=cursor,
+        size=size,
+        strict=False,
+    )
 
 
 def unread_notifications(user: Any) -> int:

@@ -92,8 +92,23 @@ class ReportOut(Schema):
     answer_text: str | None
 
 
-class IssueFilters(Schema):
+class PageQuery(Schema):
+    cursor: str | None = Field(None, max_length=1000, description="上一页返回的 next_cursor；不填为第一页")
+    limit: int = Field(50, ge=1, le=200, description="每页条数（1–200）")
+
+
+class IssueFilters(PageQuery):
     org: str = Field("", max_length=20, description="层级（组织代码）；不填为本人所在的最高层级")
+
+
+class DemandPage(Schema):
+    items: list[DemandOut]
+    next_cursor: str | None = Field(description="下一页传入 cursor=该值；没有下一页时为 null")
+
+
+class IssuePage(Schema):
+    items: list[IssueOut]
+    next_cursor: str | None = Field(description="下一页传入 cursor=该值；没有下一页时为 null")
 
 
 def _demand_out(d: Demand, *, own: bool) -> DemandOut:
@@ -151,9 +166,12 @@ def demand_submit(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
     return Status(201, _demand_out(selectors.get_my_demand(caller(request), d.tracking_no), own=True))
 
 
-@router.get("/demands/mine", response={200: list[DemandOut], **ERRORS}, summary="我的诉求", operation_id="demand_mine")
-def demand_mine(request: HttpRequest) -> list[DemandOut]:
-    return [_demand_out(d, own=True) for d in selectors.my_demands(caller(request))[:200]]
+@router.get(
+    "/demands/mine", response={200: DemandPage, **ERRORS}, summary="我的诉求（分页）", operation_id="demand_mine"
+)
+def demand_mine(request: HttpRequest, filters: Query[PageQuery]) -> DemandPage:
+    page = selectors.my_demand_page(caller(request), cursor=filters.cursor, size=filters.limit, strict=True)
+    return DemandPage(items=[_demand_out(d, own=True) for d in page.items], next_cursor=page.next_cursor)
 
 
 @router.post(
@@ -205,14 +223,15 @@ def demand_enter(
 
 @router.get(
     "/issues",
-    response={200: list[IssueOut], **ERRORS},
-    summary="某一层级的议题（按强度排序）",
+    response={200: IssuePage, **ERRORS},
+    summary="某一层级的议题（按强度排序，分页）",
     operation_id="issue_list",
 )
-def issue_list(request: HttpRequest, filters: Query[IssueFilters]) -> list[IssueOut]:
+def issue_list(request: HttpRequest, filters: Query[IssueFilters]) -> IssuePage:
     user = caller(request)
     org = get_org_for_user(user, Action.VIEW, code=tidy(filters.org)) if filters.org else selectors.top_org(user)
-    return [_issue_out(i) for i in selectors.active_issues(org).select_related("scope_org")[:200]]
+    page = selectors.active_issue_page(org, cursor=filters.cursor, size=filters.limit, strict=True)
+    return IssuePage(items=[_issue_out(i) for i in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/issues/{issue_id}", response={200: IssueOut, **ERRORS}, summary="读取议题", operation_id="issue_get")

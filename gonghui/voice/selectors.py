@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -11,10 +12,11 @@ from django.utils import timezone
 
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
+from gonghui.core.pagination import DEFAULT_SIZE, Page, keyset_page
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_ancestors
 
-from .choices import DemandSource, DemandStatus, IssueStatus, Rating
+from .choices import DemandSource, DemandStatus, IssueStatus, Rating, ReportStatus
 from .models import ClusterRun, Demand, DemandReply, Issue, IssueMembership, Report
 
 MAX_PK = 2**63 - 1
@@ -35,27 +37,86 @@ def demands_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Demand]:
     return Demand.objects.filter(scope_for(user).org_q(action, prefix="org__"))
 
 
+# Not yet taken up to party and government: what a cadre still has to work on.
+OPEN_STATUSES = (DemandStatus.RECEIVED, DemandStatus.CLUSTERED)
+OPEN = "open"  # the demand list's status filter for OPEN_STATUSES
+
+
+@functools.cache
+def urgent_pattern() -> str:
+    """The strength rules' urgency patterns (欠薪, 工伤, 安全隐患, 职业病, 人身安全) as one regular
+    expression over the analysed text: the syntax they use (groups, classes, counted repeats) reads the
+    same in Python's re (SQLite's REGEXP) and in PostgreSQL's `~`. Imported here, not at the top: the
+    pipeline package brings scikit-learn along, and this module loads in every process."""
+    from .pipeline.strength import URGENCY
+
+    return "|".join(f"(?:{pattern.pattern})" for _name, pattern in URGENCY)
+
+
+def open_demands(user: Any, action: Action = Action.VIEW) -> QuerySet[Demand]:
+    return demands_for(user, action).filter(status__in=OPEN_STATUSES)
+
+
+def urgent_demands(user: Any, action: Action = Action.VIEW) -> QuerySet[Demand]:
+    """Open demands whose words match the strength rules' urgency patterns."""
+    return open_demands(user, action).filter(text_normalized__regex=urgent_pattern())
+
+
+DEMAND_ORDER = ("-submitted_on", "-id")
+
+
 def demand_search(
-    user: Any, *, org: Org | None = None, status: str = "", source: str = "", q: str = ""
+    user: Any,
+    *,
+    org: Org | None = None,
+    status: str = "",
+    source: str = "",
+    q: str = "",
+    urgent: bool = False,
 ) -> QuerySet[Demand]:
-    """The cadre's demand list: their scope, narrowed by union subtree, status, source and words.
-    Unknown status or source values are ignored rather than matching nothing."""
+    """The cadre's demand list: their scope, narrowed by union subtree, status ("open" = not yet
+    reported), source, words and urgency. Unknown status or source values are ignored rather than
+    matching nothing."""
     qs = demands_for(user).select_related("org")
     if org is not None:
         qs = qs.filter(org__path__startswith=org.path)
-    if status in DemandStatus.values:
+    if status == OPEN:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in DemandStatus.values:
         qs = qs.filter(status=status)
     if source in DemandSource.values:
         qs = qs.filter(source=source)
     if q:
         qs = qs.filter(text_normalized__icontains=q[:50])
-    return qs.order_by("-submitted_on", "-id")
+    if urgent:
+        qs = qs.filter(text_normalized__regex=urgent_pattern())
+    return qs.order_by(*DEMAND_ORDER)
+
+
+def demand_page(
+    user: Any, *, cursor: str | None = None, size: int = DEFAULT_SIZE, strict: bool = False, **filters: Any
+) -> Page[Demand]:
+    """One keyset page of `demand_search` (newest first)."""
+    return keyset_page(
+        demand_search(user, **filters),
+        order=DEMAND_ORDER,
+        namespace="voice.demands",
+        cursor=cursor,
+        size=size,
+        strict=strict,
+    )
 
 
 def my_demands(user: Any) -> QuerySet[Demand]:
     if not getattr(user, "is_authenticated", False):
         return Demand.objects.none()
     return Demand.objects.filter(submitter=user).select_related("org").prefetch_related("replies__answer__report")
+
+
+def my_demand_page(user: Any, *, cursor: str | None = None, size: int = 20, strict: bool = False) -> Page[Demand]:
+    return keyset_page(
+        my_demands(user), order=DEMAND_ORDER, namespace="voice.mine", cursor=cursor, size=size, strict=strict
+    )
 
 
 def get_my_demand(user: Any, tracking_no: str) -> Demand:
@@ -98,12 +159,53 @@ def active_issues(scope_org: Org) -> QuerySet[Issue]:
     return Issue.objects.filter(scope_org=scope_org, status=IssueStatus.ACTIVE).order_by("-score", "-size", "id")
 
 
+ISSUE_ORDER = ("-score", "-size", "id")
+
+
+def active_issue_page(
+    scope_org: Org, *, cursor: str | None = None, size: int = DEFAULT_SIZE, strict: bool = False
+) -> Page[Issue]:
+    """One keyset page of an org's active issues, strongest first."""
+    return keyset_page(
+        active_issues(scope_org).select_related("scope_org"),
+        order=ISSUE_ORDER,
+        namespace=f"voice.issues.{scope_org.pk}",
+        cursor=cursor,
+        size=size,
+        strict=strict,
+    )
+
+
 def issue_demands(issue: Issue) -> QuerySet[Demand]:
-    return Demand.objects.filter(memberships__issue=issue).select_related("org").order_by("-submitted_on", "-id")
+    return Demand.objects.filter(memberships__issue=issue).select_related("org").order_by(*DEMAND_ORDER)
+
+
+def issue_demand_page(issue: Issue, *, cursor: str | None = None, size: int = DEFAULT_SIZE) -> Page[Demand]:
+    return keyset_page(
+        issue_demands(issue),
+        order=DEMAND_ORDER,
+        namespace=f"voice.issue.{issue.pk}",
+        cursor=cursor,
+        size=size,
+        strict=False,
+    )
 
 
 def reports_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Report]:
     return Report.objects.filter(scope_for(user).org_q(action, prefix="org__"))
+
+
+REPORT_ORDER = ("-created_at", "-id")
+
+
+def report_page(
+    user: Any, *, status: str = "", cursor: str | None = None, size: int = DEFAULT_SIZE, strict: bool = False
+) -> Page[Report]:
+    """The reports of the user's scope, newest first; `status` narrows to one state (unknown: ignored)."""
+    qs = reports_for(user).select_related("org")
+    if status in ReportStatus.values:
+        qs = qs.filter(status=status)
+    return keyset_page(qs, order=REPORT_ORDER, namespace="voice.reports", cursor=cursor, size=size, strict=strict)
 
 
 def reports_with_issue(user: Any, issue: Issue) -> QuerySet[Report]:

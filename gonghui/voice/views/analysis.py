@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,7 +34,8 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         "voice/issues.html",
         {
             "org": org,
-            "issues": selectors.active_issues(org)[:200],
+            "page": (page := selectors.active_issue_page(org, cursor=request.GET.get("cursor"), size=100)),
+            "issues": page.items,
             "run": run,
             "can_edit": can_edit,
             "run_form": RunForm(org_choices=[(org.code, org.name)], initial={"org": org.code}),
@@ -82,7 +82,7 @@ def _issue_or_404(request: HttpRequest, pk: int | str, action: Action = Action.V
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_voice(request, Action.VIEW)
     issue = _issue_or_404(request, pk)
-    page = Paginator(selectors.issue_demands(issue), 50).get_page(request.GET.get("page"))
+    page = selectors.issue_demand_page(issue, cursor=request.GET.get("cursor"))
     reps = {d.pk: d for d in selectors.issue_demands(issue).filter(pk__in=issue.representatives)}
     can_edit = issue.status == "active" and scope_for(request.user).allows(Action.VOICE, issue.scope_org)
     return render(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,23 +26,26 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     source = request.GET.get("source", "")
     q = request.GET.get("q", "").strip()[:50]
-    found = selectors.demand_search(
+    urgent = request.GET.get("urgent", "") == "1"
+    page = selectors.demand_page(
         request.user,
+        cursor=request.GET.get("cursor"),
+        size=30,
         org=org_from(request, org_code, Action.VIEW) if org_code else None,
         status=status,
         source=source,
         q=q,
+        urgent=urgent,
     )
-    page = Paginator(found, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "voice/demands.html",
         {
             "page": page,
             "orgs": org_choices(request.user, Action.VIEW),
-            "statuses": DemandStatus.choices,
+            "statuses": [(selectors.OPEN, "未向党政反映（已受理或已归入议题）"), *DemandStatus.choices],
             "sources": DemandSource.choices,
-            "filters": {"org": org_code, "status": status, "source": source, "q": q},
+            "filters": {"org": org_code, "status": status, "source": source, "q": q, "urgent": urgent},
             "can_enter": bool(scope_for(request.user).paths.get(Action.VOICE)),
         },
     )

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.forms import apply_domain_error
 from gonghui.core.notify import notifications_mark_read
-from gonghui.core.selectors import notifications_for
+from gonghui.core.selectors import notification_page
 
 from .. import selectors
 from ..forms import RateForm, SubmitForm
@@ -52,7 +51,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_demands(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.my_demands(request.user), 20).get_page(request.GET.get("page"))
+    page = selectors.my_demand_page(request.user, cursor=request.GET.get("cursor"))
     return render(request, "voice/mine.html", {"page": page})
 
 
@@ -119,7 +118,7 @@ def rate(request: HttpRequest, tracking_no: str, reply_id: int) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = notifications_for(request.user)
-    unread = [n.pk for n in items if n.read_at is None]
+    page = notification_page(request.user, cursor=request.GET.get("cursor"))
+    unread = [n.pk for n in page.items if n.read_at is None]
     notifications_mark_read(user=request.user, ids=unread)
-    return render(request, "voice/notifications.html", {"items": items, "unread": set(unread)})
+    return render(request, "voice/notifications.html", {"page": page, "items": page.items, "unread": set(unread)})

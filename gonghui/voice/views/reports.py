@@ -47,8 +47,13 @@ def _report_or_404(request: HttpRequest, pk: int, action: Action = Action.VIEW) 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     require_voice(request, Action.VIEW)
-    reports = selectors.reports_for(request.user).select_related("org").order_by("-created_at")[:200]
-    return render(request, "voice/reports.html", {"reports": reports})
+    status = request.GET.get("status", "")
+    page = selectors.report_page(request.user, status=status, cursor=request.GET.get("cursor"))
+    return render(
+        request,
+        "voice/reports.html",
+        {"page": page, "reports": page.items, "status": status, "statuses": ReportStatus.choices},
+    )
 
 
 @login_required

@@ -1,0 +1,64 @@
+"""What waits for a cadre in members (gonghui.core.todo): join and transfer decisions, rosters checked
+and waiting for confirmation. Each count is one query over the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from gonghui.accounts.scope import Action
+from gonghui.core.todo import TodoSource, register_sources
+
+from .models import ImportJobState
+from .selectors import join_queue, transfer_queue
+
+
+def joins_waiting(user: Any) -> int:
+    # TODO(review chain): once gonghui.core.review lands, count its pending steps for the user instead.
+    return join_queue(user=user).count()
+
+
+def transfers_waiting(user: Any) -> int:
+    return transfer_queue(user=user).count()
+
+
+def imports_waiting(user: Any) -> int:
+    from .imports.jobs import jobs_for
+
+    return jobs_for(user).filter(state=ImportJobState.VALIDATED).count()
+
+
+register_sources(
+    [
+        TodoSource(
+            key="members.joins",
+            label="入会申请待审批",
+            hint="职工提交的入会申请，等您批准或驳回",
+            action=Action.APPROVE,
+            count=joins_waiting,
+            url=lambda: reverse("members:queues") + "#join-queue",
+            tone="warn",
+            order=10,
+        ),
+        TodoSource(
+            key="members.transfers",
+            label="转会申请待处理",
+            hint="转出待同意、转入待接收的会员",
+            action=Action.APPROVE,
+            count=transfers_waiting,
+            url=lambda: reverse("members:queues") + "#transfer-queue",
+            tone="warn",
+            order=20,
+        ),
+        TodoSource(
+            key="members.imports",
+            label="名册待确认导入",
+            hint="已检查通过的名册，确认后才会写入会员",
+            action=Action.IMPORT,
+            count=imports_waiting,
+            url=lambda: reverse("members:import_upload") + "?state=validated",
+            order=30,
+        ),
+    ]
+)
