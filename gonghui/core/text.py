@@ -214,6 +214,9 @@ def _undo_gbk_mojibake(segment: str) -> str | None:
         repaired = segment.encode("gbk").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return None
+    if not repaired.isascii() and any(c < "\x80" for c in repaired):
+        # UTF-8 hanzi bytes are all ≥ 0x80: a "repair" that yields ASCII (绐丂 → 突@) is a coincidence
+        return None
     return repaired if _common_share(repaired) > _common_share(segment) + 0.2 else None
 
 
