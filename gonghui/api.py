@@ -22,6 +22,7 @@ from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
 from gonghui.members.api import imports_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.useradmin.api import router as useradmin_router
 from gonghui.voice.api import router as voice_router
 
 
@@ -51,6 +52,7 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/imports", imports_router)
 api.add_router("/voice", voice_router)
+api.add_router("/accounts", useradmin_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, field: str | None = None) -> HttpResponse:

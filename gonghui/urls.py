@@ -13,7 +13,10 @@ urlpatterns = [
     path("voice/", include("gonghui.voice.urls")),
     path("", include("gonghui.home.urls")),
     path("api/", include("gonghui.api_urls")),
-    path("sysadmin/", admin.site.urls),
+    # 系统管理: our own account pages, scoped to the manager's subtree (ADR 0007). Django's admin ignores
+    # org scope, so it is only for is_staff operators, at a path of its own.
+    path("sysadmin/", include("gonghui.useradmin.urls")),
+    path("django-admin/", admin.site.urls),
 ]
 
 handler404 = "gonghui.core.views.not_found"

@@ -85,7 +85,7 @@ def all_routes() -> list[Route]:
 
 
 def is_admin(route: Route) -> bool:
-    return route.pattern.startswith("sysadmin/")
+    return route.pattern.startswith("django-admin/")
 
 
 def is_api_operation(route: Route) -> bool:
@@ -194,6 +194,11 @@ def send(client: Client, case: Case, url: str, c: Ctx, headers: dict[str, str], 
 
 
 def run_case(c: Ctx, case: Case, url_for: Callable[[Ctx], str], *, api: bool, key: str) -> None:
+    # objects the case makes with c.memo(...) are made now, outside the personas' savepoints and before
+    # any "before" snapshot, so every persona meets the same rows
+    url_for(c)
+    if case.data:
+        case.data(c)
     for persona in PERSONAS:
         where = f"{key} [{case.label or case.method}] as {persona}"
         sid = transaction.savepoint()

@@ -9,7 +9,12 @@ register_actions(
         "role.revoke": "收回角色",
         "token.create": "创建 API 令牌",
         "token.revoke": "吊销 API 令牌",
+        "user.activate": "职工自助激活账号",
+        "user.bulk_create": "批量建立职工账号",
         "user.create": "建立账号",
+        "user.disable": "停用账号",
+        "user.enable": "启用账号",
         "user.password_change": "修改密码",
+        "user.password_reset": "重置密码",
     }
 )

@@ -15,6 +15,7 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "can_manage_orgs": bool(scope.paths.get(Action.MANAGE_ORGS)),
         "can_audit": bool(scope.paths.get(Action.AUDIT)),
         "can_import": bool(scope.paths.get(Action.IMPORT)),
+        "can_manage_accounts": bool(scope.paths.get(Action.ACCOUNTS)),
         "is_member": bool(scope.member_id),
         "unread_messages": _unread(user) if scope.member_id else 0,
     }

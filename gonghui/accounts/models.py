@@ -39,6 +39,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("可进入系统后台", default=False)
     must_change_password = models.BooleanField("首次登录须改密码", default=True)
     date_joined = models.DateTimeField("创建时间", default=timezone.now)
+    # The org whose account managers look after this account before it holds a role or a member record
+    # (set when a manager creates it); the account's reach is this, its roles' orgs and its member's org.
+    managed_at = models.ForeignKey(
+        "orgs.Org",
+        verbose_name="管理组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = UserManager()
 
@@ -64,9 +74,26 @@ class Role(models.TextChoices):
     CITY_CADRE = "city_cadre", "市总工会干部"
     LEADER = "leader", "领导"
     SYSADMIN = "sysadmin", "系统管理员"
+    ACCOUNT_ADMIN = "account_admin", "账号管理员"
 
 
 CADRE_ROLES = {Role.GRASSROOTS_CADRE, Role.COUNTY_CADRE, Role.CITY_CADRE}
+
+# Who may grant what (ADR 0007): a manager grants a ranked role at an org only up to the highest ranked
+# role they hold at that org or above it; the unranked ones only a system admin at or above that org.
+ROLE_RANK: dict[str, int] = {
+    Role.MEMBER: 0,
+    Role.GRASSROOTS_CADRE: 1,
+    Role.COUNTY_CADRE: 2,
+    Role.CITY_CADRE: 3,
+}
+SYSADMIN_ONLY_ROLES = frozenset({Role.LEADER, Role.SYSADMIN, Role.ACCOUNT_ADMIN})
+# The kinds of org a cadre role is held at (a county cadre sits at a county federation).
+ROLE_ORG_KINDS: dict[str, frozenset[str]] = {
+    Role.GRASSROOTS_CADRE: frozenset({"grassroots", "group", "industry"}),
+    Role.COUNTY_CADRE: frozenset({"county"}),
+    Role.CITY_CADRE: frozenset({"city", "province", "national"}),
+}
 
 
 class RoleAssignment(models.Model):
@@ -103,3 +130,59 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Throttle(models.Model):
+    """A counter of attempts under one key ("login-ip:…", "activate-mobile:…") in a fixed window.
+
+    Counted in the database, not a per-process cache, so every web worker sees the same count."""
+
+    key = models.CharField(max_length=120, unique=True)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "频率限制"
+        verbose_name_plural = "频率限制"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"
+
+
+class OneTimeCode(models.Model):
+    """A short code sent to a mobile number (account activation). Only its keyed hash is stored."""
+
+    purpose = models.CharField(max_length=20)
+    mobile = models.CharField(max_length=11)
+    subject = models.CharField(max_length=64)  # what the code is bound to (the ID number's blind index)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "验证码"
+        verbose_name_plural = "验证码"
+        indexes = [models.Index(fields=["purpose", "mobile", "created_at"], name="otc_mobile_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.mobile[:3]}****{self.mobile[-4:]}"
+
+
+class OutboxMessage(models.Model):
+    """What the demo's stand-in SMS gateway "sent" (accounts.outbox.OutboxSender): lets the demo be tried
+    without a gateway. Only written when an operator names that sender; never in production."""
+
+    mobile = models.CharField(max_length=11)
+    title = models.CharField(max_length=100)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "演示短信发件箱"
+        verbose_name_plural = "演示短信发件箱"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -31,7 +31,7 @@ class Action(StrEnum):
     IMPORT = "import"  # import rosters
     MANAGE_ORGS = "manage_orgs"  # create / move / merge / close unions
     AUDIT = "audit"  # read the audit trail
-    ACCOUNTS = "accounts"  # grant roles
+    ACCOUNTS = "accounts"  # 账号管理: create accounts, grant roles (ADR 0007), reset passwords, disable
     VOICE = "voice"  # enter and import demands, analyse issues, write reports, record answers
 
 
@@ -43,6 +43,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CITY_CADRE: frozenset(_CADRE | {Action.MANAGE_ORGS}),
     Role.LEADER: frozenset({Action.VIEW}),
     Role.SYSADMIN: frozenset(Action),
+    # 账号管理员: the right to look after accounts in the subtree, nothing else (ADR 0007).
+    Role.ACCOUNT_ADMIN: frozenset({Action.ACCOUNTS}),
 }
 
 

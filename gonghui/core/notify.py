@@ -66,3 +66,13 @@ def notifications_mark_read(*, user: Any, ids: Iterable[int]) -> int:
     return Notification.objects.filter(user_id=user.pk, pk__in=list(ids), read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def send_outside(*, recipient: Any, title: str, body: str = "", url: str = "") -> int:
+    """A text for someone who may have no account yet (an activation code): only the outside senders,
+    once the caller's transaction commits. `recipient` needs `.mobile`. Returns how many senders there
+    are (0: nothing can reach the person)."""
+    senders = _senders()
+    if senders:
+        transaction.on_commit(lambda: _send_outside(senders, [recipient], title, body, url))
+    return len(senders)

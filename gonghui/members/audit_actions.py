@@ -14,6 +14,8 @@ register_actions(
         "join_request.cancel": "撤回入会申请",
         "join_request.reject": "驳回入会申请",
         "join_request.submit": "提交入会申请",
+        "member.accounts_bulk": "为工会会员批量开通账号",
+        "member.activation_code": "发送账号激活验证码",
         "member.bulk_create": "批量登记会员",
         "member.create": "登记会员",
         "member.export": "导出会员名册",

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from . import views_import
-from .views import households, queues, records, self_service
+from .views import accounts, households, queues, records, self_service
 
 app_name = "members"
 urlpatterns = [
@@ -28,6 +28,10 @@ urlpatterns = [
     path("me/transfer/", self_service.my_transfer, name="my_transfer"),
     path("join/", self_service.join, name="join"),
     path("join/orgs/", self_service.org_search, name="org_search"),
+    # accounts for members: self-activation, and a whole union at once (views/accounts.py)
+    path("activate/", accounts.activate, name="activate"),
+    path("activate/confirm/", accounts.activate_confirm, name="activate_confirm"),
+    path("accounts/bulk/", accounts.accounts_bulk, name="accounts_bulk"),
     # roster import (pages of their own live in gonghui/members/import_urls.py)
     path("import/", views_import.upload, name="import_upload"),
     path("roster/", include("gonghui.members.import_urls")),

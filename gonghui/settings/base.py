@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.useradmin",
     "gonghui.voice",
     "gonghui.home",
     "gonghui.demo",

@@ -16,8 +16,9 @@ from gonghui.core.errors import Conflict, DomainError, NotFound
 from gonghui.core.identity import validate_mobile
 from gonghui.core.text import tidy_name
 
-from .models import ApiToken, Role, RoleAssignment, User
-from .scope import Action, scope_for
+from ..granting import grant_refusal, grants_of
+from ..models import ApiToken, Role, RoleAssignment, User
+from ..scope import Action, scope_for
 
 
 @transaction.atomic
@@ -51,10 +52,16 @@ def user_create(
 
 @transaction.atomic
 def role_grant(*, user: User, org: Any, role: str, actor: Any) -> RoleAssignment:
+    """The low-level grant. `actor=None` is the system (seed, tests); a join approval grants "member"
+    as the approving cadre. Any other role needs the 账号管理 right and the rules of ADR 0007."""
     if role not in Role.values:
         raise DomainError("角色不正确", field="role")
-    if actor is not None and role != Role.MEMBER and not scope_for(actor).allows(Action.ACCOUNTS, org):
-        raise NotFound("未找到该工会组织")
+    if actor is not None and role != Role.MEMBER:
+        if not scope_for(actor).allows(Action.ACCOUNTS, org):
+            raise NotFound("未找到该工会组织")
+        refusal = grant_refusal(grants_of(actor), role=role, org=org)
+        if refusal:
+            raise DomainError(refusal, field="role")
     assignment, created = RoleAssignment.objects.get_or_create(user=user, org=org, role=role)
     if created:
         audit.record(
@@ -95,8 +102,15 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    audit.record(actor=user, action="user.password_change", obj=user)
+    revoked = tokens_revoke_all(user=user)
+    audit.record(actor=user, action="user.password_change", obj=user, after={"tokens_revoked": revoked})
     return user
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    """Every live API token of `user` stops working (a password change or reset, a disabled account).
+    Called inside the caller's transaction; the caller's audit event says how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def _hash(token: str) -> str:
