@@ -3,9 +3,11 @@
 Run by `make bench` (scripts/bench.sh), which starts PostgreSQL, prepares the databases and exports
 DATABASE_URL (the 1M-member database) and IMPORT_DATABASE_URL (an empty database for the imports).
 
-  python -m bench.run [--only import|lookup|voice] [--import-rows N] [--samples N] [--voice-sizes 100000,1000000]
+  python -m bench.run [--only import|lookup|voice|startup] [--import-rows N] [--samples N]
+                      [--voice-sizes 100000,1000000]
 
 The voice figures (bench/voice.py) need no database: `--only voice` runs them without Django setup.
+The start-up figures (bench/startup.py) run in child processes: `--only startup` needs no set-up here.
 """
 
 from __future__ import annotations
@@ -264,13 +266,16 @@ def _bench_cadre(county: Any) -> tuple[Any, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=["import", "lookup", "voice"], default=None)
+    parser.add_argument("--only", choices=["import", "lookup", "voice", "startup"], default=None)
     parser.add_argument("--import-rows", type=int, default=int(os.environ.get("GONGHUI_BENCH_IMPORT_ROWS", 200_000)))
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--voice-sizes", default=os.environ.get("GONGHUI_BENCH_VOICE_SIZES", "100000,1000000"))
     args = parser.parse_args()
     if args.only == "voice":
         run_voice(args.voice_sizes)
+        return
+    if args.only == "startup":
+        run_startup()
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings.base")
     sys.path.insert(0, str(ROOT))
@@ -284,6 +289,14 @@ def main() -> None:
         bench_lookups(args.samples)
     if args.only is None:
         run_voice(args.voice_sizes)
+        run_startup()
+
+
+def run_startup() -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench import startup
+
+    startup.run()
 
 
 def run_voice(sizes: str) -> None:

@@ -59,6 +59,9 @@ APPLICANT_MOBILES = [f"1390000{n:04d}" for n in range(101, 106)]
 
 class Command(BaseCommand):
     help = "建立演示用的丽江市总工会组织体系、会员和各角色演示账号（--if-empty：已存在时只打印账号）"
+    # The system checks import the whole web layer (URL conf, views, API schemas: ~0.4 s) that a command
+    # never uses; they run in `make test`/CI, `manage.py check --deploy` and at every server start.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--members", type=int, default=30_000, help="会员人数（默认 30000）")

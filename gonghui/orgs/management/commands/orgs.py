@@ -28,6 +28,9 @@ def tree_order(orgs: list[Org]) -> list[Org]:
 
 class Command(BaseCommand):
     help = "列出工会组织树：每行“编码<TAB>名称<TAB>层级类型<TAB>上级编码”；--json 输出 JSON 数组"
+    # The system checks import the whole web layer (URL conf, views, API schemas: ~0.4 s) that a command
+    # never uses; they run in `make test`/CI, `manage.py check --deploy` and at every server start.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
