@@ -84,7 +84,7 @@ def form_token_claim(*, token: str, purpose: str, user: Any) -> Claim:
         return Claim()
     key = _key_of(token, purpose)
     if key is None:
-        raise DomainError(EXPIRED, field="form_token")
+        raise DomainError(EXPIRED)  # about the whole form: shown above it
     user_id = getattr(user, "pk", None)
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction carries on after a clash
@@ -92,7 +92,7 @@ def form_token_claim(*, token: str, purpose: str, user: Any) -> Claim:
     except IntegrityError:
         earlier = FormToken.objects.filter(key=key).first()
         if earlier is None or earlier.user_id != user_id or earlier.purpose != purpose or earlier.result_id is None:
-            raise DomainError(USED, field="form_token") from None
+            raise DomainError(USED) from None
         return Claim(earlier_id=earlier.result_id)
     return Claim(row=row)
 
