@@ -9,11 +9,13 @@ is fetched union by union (see `_page_on_postgresql` and `search_sql`).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import Q, QuerySet
 
 from gonghui.accounts.scope import Action, scope_for
@@ -65,6 +67,21 @@ class MemberFilters:
     new_employment: bool | None = None
 
 
+@dataclass(frozen=True)
+class MemberCount:
+    """How many members match: exact up to COUNT_EXACT_UP_TO, above it PostgreSQL's planner estimate."""
+
+    value: int
+    estimated: bool = False
+
+    def __str__(self) -> str:
+        if not self.estimated:
+            return f"{self.value:,}"
+        if self.value >= 10**8:
+            return f"约 {self.value / 10**8:.1f} 亿"
+        return f"约 {self.value / 10**4:.1f} 万"
+
+
 @dataclass
 class MemberPage:
     members: list[Member]
@@ -72,6 +89,16 @@ class MemberPage:
     kind: str = ""  # how `q` was read: name / initials / id_number / mobile / ""
     error: str = ""
     filters: MemberFilters = field(default_factory=MemberFilters)
+    # Every member the search matches (all pages); counted only when `total` is read (the list page).
+    matching: QuerySet[Member] | None = field(default=None, repr=False)
+    unfiltered_for: Any = field(default=None, repr=False)  # the user, when there is no search and no filter
+
+    @cached_property
+    def total(self) -> MemberCount | None:
+        if self.matching is None:
+            return None
+        everything = self.unfiltered_for is not None and _sees_every_root(self.unfiltered_for)
+        return member_count(self.matching, everything=everything)
 
 
 def classify_query(q: str) -> tuple[str, str]:
@@ -121,6 +148,7 @@ def member_search(
     elif kind == "name":
         qs = qs.filter(name__startswith=value)
     qs = _apply_filters(qs, filters)
+    matching = qs
     if after_id is not None:
         qs = qs.filter(id__gt=after_id)
     qs = qs.select_related("org").order_by("id")
@@ -132,7 +160,68 @@ def member_search(
         # Exact keys (blind index, mobile) are one index probe; SQLite holds demo-sized data.
         rows = list(qs[: limit + 1])
     next_after = rows[limit - 1].pk if len(rows) > limit else None
-    return MemberPage(members=rows[:limit], next_after=next_after, kind=kind, filters=filters)
+    return MemberPage(
+        members=rows[:limit],
+        next_after=next_after,
+        kind=kind,
+        filters=filters,
+        matching=matching,
+        unfiltered_for=user if kind == "" and filters == MemberFilters() else None,
+    )
+
+
+def _sees_every_root(user: Any) -> bool:
+    roots = set(Org.objects.filter(parent__isnull=True).values_list("path", flat=True))
+    return bool(roots) and roots <= set(scope_for(user).paths.get(Action.VIEW, ()))
+
+
+# Up to this many matches the list says exactly how many; above it, PostgreSQL's estimate is shown
+# (约 12.3 万). The exact count reads at most COUNT_EXACT_UP_TO + 1 index entries and is cut off after
+# COUNT_TIMEOUT_MS (a rare value in a city-wide scope can make even a small count scan every row).
+COUNT_EXACT_UP_TO = 100_000
+COUNT_TIMEOUT_MS = 300
+
+
+def member_count(matching: QuerySet[Member], *, everything: bool = False) -> MemberCount:
+    """How many rows `matching` (a scoped, filtered member query) holds. SQLite: exact. PostgreSQL:
+    exact when at most COUNT_EXACT_UP_TO, else the planner's estimate — `pg_class.reltuples` when the
+    query is `everything` (every member of the tree), EXPLAIN's row estimate otherwise."""
+    qs = matching.order_by()
+    connection = connections[qs.db]
+    if connection.vendor != "postgresql":
+        return MemberCount(qs.count())
+    estimate = _whole_table_rows(qs.db) if everything else 0
+    estimate = estimate or _planner_rows(qs)
+    if estimate > 4 * COUNT_EXACT_UP_TO:  # far above the bound: the estimate is the answer
+        return MemberCount(estimate, estimated=True)
+    try:
+        with transaction.atomic(using=qs.db), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(COUNT_TIMEOUT_MS)}")
+            exact = qs.values("pk")[: COUNT_EXACT_UP_TO + 1].count()
+            cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+    except OperationalError:  # cancelled by the timeout: the savepoint took the SET LOCAL back too
+        return MemberCount(max(estimate, 1), estimated=True)
+    if exact > COUNT_EXACT_UP_TO:
+        return MemberCount(max(estimate, exact), estimated=True)
+    return MemberCount(exact)
+
+
+def _planner_rows(qs: QuerySet[Member]) -> int:
+    sql, params = qs.values("pk").query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _whole_table_rows(db: str) -> int:
+    """pg_class.reltuples: the member table's size as of the last VACUUM/ANALYZE (-1: never analysed)."""
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [Member._meta.db_table])
+        row = cursor.fetchone()
+    return max(int(row[0]), 0) if row else 0
 
 
 # Ids after `after_id` that the plain query may look at before the per-union probe takes over. 10,000

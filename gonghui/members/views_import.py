@@ -70,8 +70,14 @@ def upload(request: HttpRequest) -> HttpResponse:
             else:
                 validate_roster.enqueue(job.pk)
             return redirect("members:import_job", pk=job.pk)
-    recent = list(jobs.jobs_for(request.user).filter(actor_id=request.user.pk)[:10])
-    return render(request, "members/import_upload.html", {"form": form, "recent": recent})
+    # ?state=validated (the 待办 link): every roster of the caller's unions checked and waiting to be confirmed
+    waiting = request.GET.get("state") == ImportJobState.VALIDATED
+    shown = jobs.jobs_for(request.user)
+    if waiting:
+        recent = list(shown.filter(state=ImportJobState.VALIDATED)[:100])
+    else:
+        recent = list(shown.filter(actor_id=request.user.pk)[:10])
+    return render(request, "members/import_upload.html", {"form": form, "recent": recent, "waiting": waiting})
 
 
 def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
