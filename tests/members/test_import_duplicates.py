@@ -10,7 +10,7 @@ import pytest
 from gonghui.core.crypto import decrypt
 from gonghui.members.imports import run_import, runner
 from gonghui.members.models import Member
-from tests.data.roster.builders import write_csv
+from tests.data.roster.builders import hanzi_number, write_csv
 from tests.factories import make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _roster(n: int) -> list[list[str]]:
-    return [HEADER] + [[f"会员{i}", number, ""] for i, number in enumerate(_ids(n))]
+    return [HEADER] + [[f"会员{hanzi_number(i)}", number, ""] for i, number in enumerate(_ids(n))]
 
 
 def _errors(result) -> list[tuple[int, str, str]]:  # type: ignore[no-untyped-def]
@@ -47,10 +47,14 @@ def _errors(result) -> list[tuple[int, str, str]]:  # type: ignore[no-untyped-de
 @pytest.mark.parametrize("dry_run", [False, True])
 def test_repeats_far_apart_and_three_copies_are_each_reported_with_the_first_row(world, tmp_path, dry_run):
     rows = _roster(900)  # file rows 2..901
-    rows.append(["会员3", rows[4][1], ""])  # row 903 once the row below is inserted: repeats row 5, nine batches later
+    rows.append(
+        [f"会员{hanzi_number(3)}", rows[4][1], ""]
+    )  # row 903 (after the insert below): repeats row 5
     rows.append(["再来一次", rows[300][1].lower(), ""])  # row 904 repeats row 301
-    rows.append(["会员300", rows[300][1], ""])  # row 905: third copy of row 301's person
-    rows.insert(352, ["会员350", rows[350][1], ""])  # row 353 repeats row 351 (same batch); later rows move down
+    rows.append([f"会员{hanzi_number(300)}", rows[300][1], ""])  # row 905: third copy of row 301's person
+    rows.insert(
+        352, [f"会员{hanzi_number(350)}", rows[350][1], ""]
+    )  # row 353 repeats row 351 (same batch)
     path = write_csv(tmp_path / "r.csv", rows)
     before = Member.objects.count()
     result = run_import(path=path, org=world.union_a, actor=world.cadre_a, dry_run=dry_run)
@@ -69,9 +73,9 @@ def test_repeats_after_a_bad_row_are_not_taken_for_registered_members(world, tmp
     repeats of them: each repeat gets the in-file message only."""
     rows = _roster(600)
     rows[450][2] = "123"  # row 451: bad mobile, after four batches were written
-    rows.append(["会员9", rows[10][1], ""])  # row 602 repeats row 11 (written before the bad row)
-    rows.append(["会员9", rows[10][1], ""])  # row 603: third copy
-    rows.append(["会员500", rows[500][1], ""])  # row 604 repeats row 501 (read after the bad row)
+    rows.append([f"会员{hanzi_number(9)}", rows[10][1], ""])  # row 602 repeats row 11 (written before the bad row)
+    rows.append([f"会员{hanzi_number(9)}", rows[10][1], ""])  # row 603: third copy
+    rows.append([f"会员{hanzi_number(500)}", rows[500][1], ""])  # row 604 repeats row 501 (read after the bad row)
     before = Member.objects.count()
     result = run_import(path=write_csv(tmp_path / "r.csv", rows), org=world.union_a, actor=world.cadre_a)
     assert [(e.row, e.column) for e in result.errors] == [

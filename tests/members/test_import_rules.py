@@ -12,7 +12,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.members.imports import run_import, runner
 from gonghui.members.imports.sample import write_sample_roster
 from gonghui.members.models import Member, MembershipEvent
-from tests.data.roster.builders import write_csv
+from tests.data.roster.builders import hanzi_number, write_csv
 from tests.factories import make_id_number, make_org
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_county_cadre_may_import_into_a_union_below(world, tmp_path):
 
 
 def test_dry_run_writes_nothing(world, tmp_path):
-    path = write_csv(tmp_path / "r.csv", [HEADER, *[[f"甲{i}", n, ""] for i, n in enumerate(_ids(5))]])
+    path = write_csv(tmp_path / "r.csv", [HEADER, *[[f"甲{hanzi_number(i)}", n, ""] for i, n in enumerate(_ids(5))]])
     result = run_import(path=path, org=world.union_a, actor=world.cadre_a, dry_run=True)
     assert (result.accepted, result.errors, result.dry_run) == (5, [], True)
     assert _count(world) == 1
@@ -137,7 +137,7 @@ def test_dry_run_writes_nothing(world, tmp_path):
 
 def test_import_is_audited_without_id_numbers(world, tmp_path):
     ids = _ids(3)
-    path = write_csv(tmp_path / "名册.csv", [HEADER, *[[f"甲{i}", n, ""] for i, n in enumerate(ids)]])
+    path = write_csv(tmp_path / "名册.csv", [HEADER, *[[f"甲{hanzi_number(i)}", n, ""] for i, n in enumerate(ids)]])
     result = run_import(path=path, org=world.union_a, actor=world.cadre_a)
     assert result.accepted == 3
     event = AuditEvent.objects.get(action="member.import")

@@ -17,7 +17,7 @@ from gonghui.members.imports.sample import sample_id_number, write_sample_roster
 from gonghui.members.models import Member, MembershipEvent
 from gonghui.members.services.bulk import _escape, _text
 from gonghui.members.services.identity import name_initials
-from tests.data.roster.builders import write_csv
+from tests.data.roster.builders import hanzi_number, write_csv
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_text_with_backslashes_and_symbols_is_stored_exactly(world, tmp_path, ba
     employers = ["C:\\工会\\名册", "某公司\\N", "A\\tB 有限公司", "“引号”, 逗号"]
     rows = [HEADER]
     for i, employer in enumerate(employers):
-        rows.append([f"阿依·买买提{i}", sample_id_number(940_000 + i), f"1390000000{i}", employer])
+        rows.append([f"阿依·买买提{hanzi_number(i)}", sample_id_number(940_000 + i), f"1390000000{i}", employer])
     result = run_import(path=write_csv(tmp_path / "r.csv", rows), org=world.union_a, actor=world.cadre_a)
     assert result.errors == [] and result.accepted == len(employers)
     stored = list(
@@ -139,10 +139,16 @@ def test_text_with_backslashes_and_symbols_is_stored_exactly(world, tmp_path, ba
         .values_list("name", "employer", "status", "version", "name_initials")
     )
     assert stored == [
-        (f"阿依·买买提{i}", employer, MemberStatus.ACTIVE, 1, name_initials(f"阿依·买买提{i}"))
+        (
+            f"阿依·买买提{hanzi_number(i)}",
+            employer,
+            MemberStatus.ACTIVE,
+            1,
+            name_initials(f"阿依·买买提{hanzi_number(i)}"),
+        )
         for i, employer in enumerate(employers)
     ]
-    member = Member.objects.get(name="阿依·买买提0")
+    member = Member.objects.get(name="阿依·买买提丁")
     assert member.created_at is not None and member.updated_at is not None
     event = member.events.get()
     assert (event.kind, event.to_org_id, event.from_org_id, event.actor_id) == (

@@ -17,6 +17,7 @@ from gonghui.members.models import Member
 from gonghui.members.selectors import PLAIN_WINDOW, MemberFilters, classify_query, member_search
 from gonghui.members.services import member_leave
 from gonghui.orgs.models import Org
+from tests.data.roster.builders import hanzi_number
 from tests.factories import make_member, make_user
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_filters(world):
 
 
 def test_keyset_pagination_walks_every_row_once(world):
-    created = [make_member(world.union_a, f"张{i:02d}") for i in range(7)]
+    created = [make_member(world.union_a, f"张{hanzi_number(i, 2)}") for i in range(7)]
     seen: list[int] = []
     after = None
     pages = 0

@@ -9,6 +9,7 @@ from gonghui.core.crypto import decrypt
 from gonghui.core.models import AuditEvent
 from gonghui.members.models import FamilyMember, JoinRequest, Member, TransferRequest
 from gonghui.members.services import join_request_submit
+from tests.data.roster.builders import hanzi_number
 from tests.factories import make_id_number, make_member, make_user
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_list_org_filter_outside_scope_is_404(client, world):
 
 def test_list_keyset_next_page_link(client, world):
     for i in range(3):
-        make_member(world.union_a, f"木{i}号")
+        make_member(world.union_a, f"木{hanzi_number(i)}号")
     c = _client(client, world.cadre_a)
     from gonghui.members import selectors
 

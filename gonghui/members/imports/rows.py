@@ -1,8 +1,10 @@
 """One roster row → a validated member, or the list of what is wrong with it.
 
 Validation rules are not repeated here: the profile goes through `clean_profile` and the ID number
-through `seal_id_number`, exactly as a member typed in by hand. This module only turns spreadsheet
-cells (numbers, dates, full-width text, 是/否) into what those services expect.
+through `seal_id_number` (with the row's 性别 and 出生日期, which must agree with it), exactly as a member
+typed in by hand. This module only turns spreadsheet cells (numbers, dates, full-width text, 是/否)
+into what those services expect. The cadre's add-member form goes through the very same rules:
+`clean_member` feeds one form's values to `RowNormaliser` as if they were one row of a roster.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any, NamedTuple
 
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
+from gonghui.core.identity import parse_id_number
 from gonghui.core.text import tidy
+from gonghui.members.choices import EDUCATION_ALIASES, POLITICAL_ALIASES
 from gonghui.members.services import clean_profile, seal_id_number
-from gonghui.members.services.identity import SealedId
+from gonghui.members.services.identity import SealedId, check_declared_birth
 
-from .headers import HeaderMap
+from .headers import FIELD_LABELS, HeaderMap
 from .result import RowError
 
 PROFILE_COLUMNS = (
@@ -38,49 +42,12 @@ FLAG_COLUMNS = ("is_migrant_worker", "is_new_employment")
 _YES = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "是的", "有"}
 _NO = {"否", "n", "no", "false", "0", "×", "✗", "不是", "无", "-", "/"}
 
-# Words rosters use for a level the registry names differently.
-EDUCATION_WORDS = {
-    "小学": "小学及以下",
-    "文盲": "小学及以下",
-    "半文盲": "小学及以下",
-    "初中及以下": "初中",
-    "高中": "高中/中专/技校",
-    "中专": "高中/中专/技校",
-    "技校": "高中/中专/技校",
-    "职高": "高中/中专/技校",
-    "中技": "高中/中专/技校",
-    "高中及中专": "高中/中专/技校",
-    "中专/高中": "高中/中专/技校",
-    "专科": "大专",
-    "大学专科": "大专",
-    "高职": "大专",
-    "大学本科": "本科",
-    "大学": "本科",
-    "学士": "本科",
-    "硕士": "研究生",
-    "博士": "研究生",
-    "硕士研究生": "研究生",
-    "博士研究生": "研究生",
-}
-POLITICAL_WORDS = {
-    "党员": "中共党员",
-    "共产党员": "中共党员",
-    "中国共产党党员": "中共党员",
-    "预备党员": "中共预备党员",
-    "团员": "共青团员",
-    "共青团": "共青团员",
-    "无党派": "群众",
-    "无党派人士": "群众",
-    "无": "群众",
-    "民革": "民主党派",
-    "民盟": "民主党派",
-    "民建": "民主党派",
-    "民进": "民主党派",
-    "农工党": "民主党派",
-    "致公党": "民主党派",
-    "九三学社": "民主党派",
-    "台盟": "民主党派",
-}
+# The words rosters use for 学历 and 政治面貌 live beside the choices (gonghui/members/choices.py) and are
+# read by `clean_profile`, so a form, the API and an import take the same words. Kept here by name for
+# callers of this module.
+EDUCATION_WORDS = EDUCATION_ALIASES
+POLITICAL_WORDS = POLITICAL_ALIASES
+_MONTH_ONLY = re.compile(r"^\s*\d{4}\s*(?:年\s*\d{1,2}\s*月|[/\-.]\s*\d{1,2})\s*$")
 
 NUMBER_ID_MESSAGE = (
     "身份证号被存成了数字，后几位已丢失（Excel 数字只保留15位有效数字）；请把该列设为“文本”格式后重新填写这些身份证号"
@@ -151,12 +118,6 @@ def _convert(field: str, value: object) -> object:
         return flag_value(value)
     if field == "joined_on":
         return date_value(value)
-    if field == "education":
-        text = tidy(cell_text(value))
-        return EDUCATION_WORDS.get(text, text)
-    if field == "political_status":
-        text = tidy(cell_text(value))
-        return POLITICAL_WORDS.get(text, text)
     return cell_text(value)
 
 
@@ -177,6 +138,9 @@ class RowNormaliser:
         self.personal_columns = [(f, i) for f, i in self.profile_columns if f not in CACHED_COLUMNS]
         self.id_index = header.index.get("id_number")
         self.sex_index = header.index.get("sex")
+        self.birth_index = header.index.get("birth_date")
+        # 出生年月 on a roster gives the year and month: its first-of-month dates are compared by month.
+        self.birth_by_month = header_says_month(header.labels.get("birth_date", ""))
         self.has_name = "name" in header.index
         # Checked first by `is_blank`: the columns nearly every row fills.
         self.likely_filled = [i for f, i in self.columns if f in ("id_number", "name")]
@@ -228,6 +192,30 @@ class RowNormaliser:
                 self._sex[cell] = text
         return text
 
+    def _birth_problem(self, cell: object, sealed: SealedId | None, number: str) -> str | None:
+        """What is wrong with a 出生日期 cell: not a date, or not the ID number's birth date. When the ID
+        number itself was refused for another column (性别), the date is still checked against it."""
+        try:
+            declared = date_value(cell)
+        except (DomainError, ValueError) as exc:
+            return exc.message if isinstance(exc, DomainError) else str(exc)
+        if declared is None:
+            return None
+        if sealed is not None:
+            info = sealed.info
+        else:
+            try:
+                info = parse_id_number(number)
+            except DomainError:
+                return None  # the ID column carries the error; nothing to compare with
+        month_only = bool(_MONTH_ONLY.match(cell)) if isinstance(cell, str) else False
+        month_only = month_only or (self.birth_by_month and declared.day == 1)
+        try:
+            check_declared_birth(info, declared, month_only=month_only)
+        except DomainError as exc:
+            return exc.message
+        return None
+
     def normalise(self, row: int, cells: Sequence[object]) -> tuple[CleanRow | None, list[RowError]]:
         header = self.header
         n = len(cells)
@@ -254,6 +242,7 @@ class RowNormaliser:
 
         id_cell = cells[self.id_index] if self.id_index is not None and self.id_index < n else ""
         sealed: SealedId | None = None
+        number = ""
         if isinstance(id_cell, (int, float)) and not isinstance(id_cell, bool):
             errors.append(RowError(row, header.label("id_number"), NUMBER_ID_MESSAGE))
         else:
@@ -267,6 +256,11 @@ class RowNormaliser:
                     message += "（末三位为000，可能是身份证号曾被存成数字后丢失了后几位）"
                 field = exc.field if exc.field in ("sex", "id_number") else "id_number"
                 errors.append(RowError(row, header.label(field), message))
+        birth_cell = cells[self.birth_index] if self.birth_index is not None and self.birth_index < n else None
+        if birth_cell is not None and birth_cell != "":
+            problem = self._birth_problem(birth_cell, sealed, number if sealed is None else "")
+            if problem:
+                errors.append(RowError(row, header.label("birth_date"), problem))
         if sealed is not None:
             joined = profile.get("joined_on")
             if joined is not None and joined < sealed.info.birth_date:
@@ -274,3 +268,30 @@ class RowNormaliser:
         if errors or sealed is None:
             return None, errors
         return CleanRow(row, sealed, profile), []
+
+
+def header_says_month(label: str) -> bool:
+    """出生年月 (not 出生年月日): a column of year and month."""
+    key = tidy(label)
+    return "年月" in key and "日" not in key
+
+
+_FIELD_BY_LABEL = {label: field for field, label in FIELD_LABELS.items()}
+MEMBER_FIELDS = ("name", "id_number", "sex", "birth_date", *[f for f in PROFILE_COLUMNS if f != "name"])
+
+
+def clean_member(values: dict[str, object]) -> tuple[CleanRow | None, dict[str, list[str]]]:
+    """One member typed into a form (or sent to the API), checked by the roster's own row rules.
+
+    `values` holds any of MEMBER_FIELDS; what is absent counts as a blank cell. Returns the clean row, or
+    the problems by field name (every problem, not only the first)."""
+    fields = [f for f in MEMBER_FIELDS if f in values] or ["name"]
+    if "name" not in fields:
+        fields.insert(0, "name")
+    header = HeaderMap(row=0, index={f: i for i, f in enumerate(fields)}, labels={})
+    cells = ["" if values.get(f) is None else values.get(f) for f in fields]
+    clean, errors = RowNormaliser(header).normalise(0, cells)
+    problems: dict[str, list[str]] = {}
+    for e in errors:
+        problems.setdefault(_FIELD_BY_LABEL.get(e.column, "id_number"), []).append(e.message)
+    return clean, problems

@@ -4,10 +4,12 @@ from .households import family_member_add, family_member_remove, household_ensur
 from .identity import id_hmac, name_initials, seal_id_number
 from .joining import join_request_approve, join_request_cancel, join_request_reject, join_request_submit
 from .registry import (
+    MemberProblems,
     clean_profile,
     member_create,
     member_find_by_id_number,
     member_leave,
+    member_register,
     member_rejoin,
     member_reveal_id,
     member_update,
@@ -17,6 +19,7 @@ from .registry import (
 from .transfers import transfer_accept, transfer_cancel, transfer_reject, transfer_release, transfer_request_create
 
 __all__ = [
+    "MemberProblems",
     "clean_profile",
     "family_member_add",
     "family_member_remove",
@@ -29,6 +32,7 @@ __all__ = [
     "member_create",
     "member_find_by_id_number",
     "member_leave",
+    "member_register",
     "member_rejoin",
     "member_reveal_id",
     "member_update",

@@ -13,10 +13,25 @@ from gonghui.core import audit
 from gonghui.core.crypto import decrypt
 from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
 from gonghui.core.identity import validate_mobile
-from gonghui.core.text import tidy, tidy_name
+from gonghui.core.text import name_problem, tidy, tidy_name, tidy_text
 from gonghui.orgs.models import Org
 
-from ..choices import ETHNIC_GROUPS, Education, EventKind, MemberStatus, PoliticalStatus
+from ..choices import (
+    EDUCATION_ALIASES,
+    EDUCATION_AMBIGUOUS,
+    EMPLOYER_LIMIT,
+    ETHNIC_GROUPS,
+    LEGACY_EDUCATION,
+    LEGACY_POLITICAL,
+    NAME_LIMIT,
+    POLITICAL_ALIASES,
+    POLITICAL_AMBIGUOUS,
+    Education,
+    EventKind,
+    MemberStatus,
+    PoliticalStatus,
+    allowed_words,
+)
 from ..models import Member, MembershipEvent
 from .identity import SealedId, id_hmac, mask_org_name, name_initials, seal_id_number
 
@@ -33,33 +48,68 @@ PROFILE_FIELDS = [
 ]
 
 
-# label → value and the allowed values, built once: Django rebuilds `.choices` on every access, which a
-# 200,000-row import feels.
-_CHOICE_LOOKUP: dict[str, tuple[str, dict[str, str], frozenset[str]]] = {
+# value, label and roster word → value, and the allowed list, built once: Django rebuilds `.choices` on
+# every access, which a 200,000-row import feels.
+_CHOICE_LOOKUP: dict[str, tuple[str, dict[str, str], dict[str, str], str]] = {
     field: (
         field_label,
-        {str(label): str(key) for key, label in choices.choices},
-        frozenset(str(v) for v in choices.values),
+        {
+            **{str(key): str(key) for key in choices.values},
+            **{str(label): str(key) for key, label in choices.choices},
+            **{word: str(key) for word, key in aliases.items()},
+        },
+        ambiguous,
+        allowed_words(choices, legacy),
     )
-    for field, field_label, choices in (
-        ("education", "学历", Education),
-        ("political_status", "政治面貌", PoliticalStatus),
+    for field, field_label, choices, aliases, ambiguous, legacy in (
+        ("education", "学历", Education, EDUCATION_ALIASES, EDUCATION_AMBIGUOUS, LEGACY_EDUCATION),
+        (
+            "political_status",
+            "政治面貌",
+            PoliticalStatus,
+            POLITICAL_ALIASES,
+            POLITICAL_AMBIGUOUS,
+            LEGACY_POLITICAL,
+        ),
     )
 }
+_CHOICE_HINTS = {"education": "如本科、大专、硕士", "political_status": "如党员、团员、民革、无党派"}
+
+
+def choice_value(field: str, raw: object) -> str:
+    """A 学历 or 政治面貌 as a code, label or roster word → its code ("" when blank). Never a neighbour:
+    a word that names no single value is refused with what may be written instead."""
+    field_label, by_word, ambiguous, allowed = _CHOICE_LOOKUP[field]
+    value = tidy(raw)
+    if not value:
+        return ""
+    code = by_word.get(value) or by_word.get(value.replace(" ", ""))
+    if code is not None:
+        return code
+    reason = ambiguous.get(value)
+    if reason is not None:
+        raise DomainError(f"{field_label}{reason}；可填写：{allowed}", field=field)
+    raise DomainError(
+        f"{field_label}“{value[:20]}”不在可选范围内；可填写：{allowed}（也可写常用简称，{_CHOICE_HINTS[field]}）",
+        field=field,
+    )
+
+
+def clean_name(raw: object) -> str:
+    name = tidy_name(raw)
+    if not name:
+        raise DomainError("姓名不能为空", field="name")
+    problem = name_problem(name)
+    if problem:
+        raise DomainError(problem, field="name")
+    return NAME_LIMIT.check(name, field="name")
 
 
 def clean_profile(data: dict[str, Any]) -> dict[str, Any]:
     """Validate the editable member fields; every error names its field."""
     out: dict[str, Any] = {}
     if "name" in data:
-        name = tidy_name(data["name"])
-        if not name:
-            raise DomainError("姓名不能为空", field="name")
-        if len(name) > 50:
-            raise DomainError("姓名不能超过50个字", field="name")
-        if any(ch in name for ch in "<>{}\\/@#$%^&*=+|;\"'"):
-            raise DomainError("姓名含有不允许的符号", field="name")
-        out["name"] = name
+        out["name"] = clean_name(data["name"])
     if "mobile" in data:
         raw = tidy(data["mobile"])
         out["mobile"] = validate_mobile(raw) if raw else ""
@@ -70,15 +120,11 @@ def clean_profile(data: dict[str, Any]) -> dict[str, Any]:
         if eth and eth not in ETHNIC_GROUPS:
             raise DomainError(f"民族“{eth[:10]}”不在56个民族名称中", field="ethnicity")
         out["ethnicity"] = eth
-    for field, (field_label, by_label, values) in _CHOICE_LOOKUP.items():
+    for field in _CHOICE_LOOKUP:
         if field in data:
-            value = tidy(data[field])
-            value = by_label.get(value, value)
-            if value and value not in values:
-                raise DomainError(f"{field_label}“{value[:10]}”不在可选范围内", field=field)
-            out[field] = value
+            out[field] = choice_value(field, data[field])
     if "employer" in data:
-        out["employer"] = tidy(data["employer"])[:120]
+        out["employer"] = EMPLOYER_LIMIT.check(tidy_text(data["employer"]), field="employer")
     if "joined_on" in data:
         value = data["joined_on"]
         if value in (None, ""):
@@ -158,6 +204,30 @@ def member_create(
     return member
 
 
+class MemberProblems(DomainError):
+    """Everything wrong with one member typed in, by field (a form shows each beside its field)."""
+
+    def __init__(self, problems: dict[str, list[str]]) -> None:
+        self.problems = problems
+        first_field = next(iter(problems), None)
+        super().__init__("；".join(m for ms in problems.values() for m in ms), field=first_field)
+
+
+def member_register(*, org: Org, values: dict[str, Any], actor: Any) -> Member:
+    """A cadre adds one member by hand (a form, the API): the roster import's row rules check the values
+    (one rule set: 政治面貌 and 学历 words, 性别 and 出生日期 against the ID number, dates, flags), then
+    `member_create` writes and audits it. Every problem at once, as MemberProblems."""
+    from gonghui.members.imports.rows import clean_member
+
+    if actor is not None and not scope_for(actor).allows(Action.EDIT, org):
+        raise NotFound("未找到该工会组织")
+    _check_org_holds_members(org)
+    clean, problems = clean_member(values)
+    if clean is None:
+        raise MemberProblems(problems or {"id_number": ["身份证号不正确"]})
+    return member_create(org=org, id_number="", sealed=clean.sealed, actor=actor, **clean.profile)
+
+
 @transaction.atomic
 def member_update(*, member: Member, data: dict[str, Any], version: int, actor: Any) -> Member:
     locked = Member.objects.select_for_update().get(pk=member.pk)
@@ -180,14 +250,30 @@ def member_update(*, member: Member, data: dict[str, Any], version: int, actor: 
     return locked
 
 
+def mobile_is_another_login(mobile: str, actor: Any) -> bool:
+    """True when `mobile` is the login of an account other than the actor's."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(mobile=mobile).exclude(pk=getattr(actor, "pk", None)).exists()
+
+
 @transaction.atomic
 def member_update_own_contact(*, member: Member, mobile: str, actor: Any) -> Member:
-    """A worker keeps their own mobile number current (the rest is kept by their union)."""
+    """A worker keeps their own contact mobile current (the rest is kept by their union). This is the
+    record's 联系电话, not the account's login: changing it leaves the login as it is. A number that is
+    another account's login is refused (it would send this member's notices to someone else)."""
     if actor.member_id != member.pk:
         raise NotFound("未找到该会员")
     locked = Member.objects.select_for_update().get(pk=member.pk)
     values = clean_profile({"mobile": mobile})
+    if values["mobile"] and mobile_is_another_login(values["mobile"], actor):
+        raise DomainError(
+            "该手机号码是另一个账号的登录手机号，不能填作您的联系电话；如确是您本人的号码，请联系所在工会核实",
+            field="mobile",
+        )
     before = audit.snapshot(locked, ["mobile"])
+    if before["mobile"] == values["mobile"]:
+        return locked  # nothing changed: nothing written, nothing audited
     locked.mobile = values["mobile"]
     locked.version = F("version") + 1
     locked.save()

@@ -54,3 +54,11 @@ def write_csv(path: Path, rows: Sequence[Row], *, encoding: str = "utf-8") -> Pa
         for row in rows:
             w.writerow(["" if v is None else v for v in row])
     return path
+
+
+_DIGIT_HANZI = "丁七丈三上下不与丑专"  # code points rise with the digit, so the names sort as the numbers do
+
+
+def hanzi_number(i: int, width: int = 0) -> str:
+    """A number written in hanzi for test names (names refuse digits): 12 → 七丈, hanzi_number(3, 2) → 丁三."""
+    return "".join(_DIGIT_HANZI[int(d)] for d in str(i).zfill(width))
