@@ -18,7 +18,7 @@ from django.utils import timezone
 from gonghui.core import audit
 from gonghui.core.errors import Conflict, DomainError, NotFound
 from gonghui.core.identity import validate_mobile
-from gonghui.core.text import tidy_name
+from gonghui.core.text import name_problem, tidy_name
 
 from ..granting import can_manage, grant_refusal, grants_of
 from ..models import Role, RoleAssignment, User
@@ -76,6 +76,8 @@ def account_create(
     _member_in_reach(actor, member)
     if member is not None and not tidy_name(name):
         name = member.name
+    elif problem := name_problem(name):  # a name typed by the cadre: no emoji or symbols
+        raise DomainError(problem, field="name")
     if role:
         if role not in Role.values:
             raise DomainError("角色不正确", field="role")
