@@ -6,12 +6,60 @@ from typing import Any
 
 from django import forms
 
-from .choices import ETHNIC_GROUPS, Education, MemberStatus, PoliticalStatus, Relation, Sex
+from gonghui.core.forms import bounded_text
+
+from .choices import (
+    EMPLOYER_LIMIT,
+    ETHNIC_GROUPS,
+    LEGACY_EDUCATION,
+    LEGACY_POLITICAL,
+    MOBILE_TYPED_MAX,
+    NAME_LIMIT,
+    Education,
+    MemberStatus,
+    PoliticalStatus,
+    Relation,
+    Sex,
+)
 from .services.registry import PROFILE_FIELDS
 
 _BLANK = [("", "不限")]
 _ETHNIC = [(e, e) for e in ETHNIC_GROUPS]
 _TRISTATE = [("", "不限"), ("1", "是"), ("0", "否")]
+_EDUCATION = [(v, label) for v, label in Education.choices if v not in LEGACY_EDUCATION]
+_POLITICAL = [(v, label) for v, label in PoliticalStatus.choices if v not in LEGACY_POLITICAL]
+
+
+def _name_field(label: str = "姓名") -> forms.CharField:
+    return bounded_text(NAME_LIMIT, label=label, note="可含间隔号，如 阿依古丽·买买提；不能含表情、符号或数字")
+
+
+_MOBILE_HELP = "11位手机号码，可带空格或短横线"
+
+
+def _mobile_field(*, required: bool, help_text: str = _MOBILE_HELP) -> forms.CharField:
+    """One limit for a mobile everywhere (widget, form, API): 11 digits, typed in at most 17 characters."""
+    return forms.CharField(
+        label="手机号码",
+        required=required,
+        max_length=MOBILE_TYPED_MAX,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"max_length": "手机号码应为以1开头的11位数字"},
+    )
+
+
+def _employer_field() -> forms.CharField:
+    return bounded_text(EMPLOYER_LIMIT, required=False)
+
+
+def _with_current(choices: list[tuple[str, str]], all_choices: Any, current: object) -> list[tuple[str, str]]:
+    """An old record's legacy value (高中/中专/技校, 民主党派) stays selectable for that record only."""
+    if current and current not in {v for v, _ in choices}:
+        label = dict(all_choices).get(current)
+        if label is not None:
+            return [*choices, (str(current), str(label))]
+    return choices
 
 
 class MemberSearchForm(forms.Form):
@@ -49,16 +97,12 @@ class MemberSearchForm(forms.Form):
 
 class MemberEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    name = forms.CharField(label="姓名", max_length=50)
-    mobile = forms.CharField(
-        label="手机号码", required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
+    name = _name_field()
+    mobile = _mobile_field(required=False)
     ethnicity = forms.ChoiceField(label="民族", required=False, choices=[("", "（未填）"), *_ETHNIC])
-    education = forms.ChoiceField(label="学历", required=False, choices=[("", "（未填）"), *Education.choices])
-    political_status = forms.ChoiceField(
-        label="政治面貌", required=False, choices=[("", "（未填）"), *PoliticalStatus.choices]
-    )
-    employer = forms.CharField(label="工作单位", required=False, max_length=120)
+    education = forms.ChoiceField(label="学历", required=False, choices=[("", "（未填）"), *_EDUCATION])
+    political_status = forms.ChoiceField(label="政治面貌", required=False, choices=[("", "（未填）"), *_POLITICAL])
+    employer = _employer_field()
     joined_on = forms.CharField(
         label="入会时间",
         required=False,
@@ -72,6 +116,16 @@ class MemberEditForm(forms.Form):
     # The form edits exactly what member_update accepts, so the two lists cannot drift apart.
     PROFILE = tuple(PROFILE_FIELDS)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, offered, every in (
+            ("education", _EDUCATION, Education.choices),
+            ("political_status", _POLITICAL, PoliticalStatus.choices),
+        ):
+            field = self.fields[name]
+            current = self.initial.get(name)
+            field.choices = [("", "（未填）"), *_with_current(offered, every, current)]  # type: ignore[attr-defined]
+
     @classmethod
     def initial_for(cls, member: Any) -> dict[str, Any]:
         data = {name: getattr(member, name) for name in cls.PROFILE}
@@ -81,6 +135,57 @@ class MemberEditForm(forms.Form):
 
     def profile(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in self.PROFILE}
+
+
+class MemberAddForm(forms.Form):
+    """A cadre registers one member. Checked by the roster import's own row rules (`member_register`)."""
+
+    org = forms.ChoiceField(label="所在工会", error_messages={"invalid_choice": "请从列表中选择您负责的基层工会"})
+    name = _name_field()
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=18,
+        help_text="18位，最后一位可能是X；加密保存",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"max_length": "身份证号应为18位"},
+    )
+    sex = forms.ChoiceField(
+        label="性别",
+        required=False,
+        choices=[("", "（按身份证号）"), *Sex.choices],
+        help_text="可不选；选了须与身份证号一致",
+    )
+    birth_date = forms.CharField(
+        label="出生日期",
+        required=False,
+        max_length=20,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="可不填；填了须与身份证号中的出生日期一致",
+    )
+    mobile = _mobile_field(required=False)
+    ethnicity = forms.ChoiceField(label="民族", required=False, choices=[("", "（未填）"), *_ETHNIC])
+    education = forms.ChoiceField(label="学历", required=False, choices=[("", "（未填）"), *_EDUCATION])
+    political_status = forms.ChoiceField(label="政治面貌", required=False, choices=[("", "（未填）"), *_POLITICAL])
+    employer = _employer_field()
+    joined_on = forms.CharField(
+        label="入会时间",
+        required=False,
+        max_length=20,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="可不填，如 2016-12-12",
+    )
+    is_migrant_worker = forms.BooleanField(label="农民工", required=False)
+    is_new_employment = forms.BooleanField(label="新就业形态劳动者（骑手、网约车司机、快递员等）", required=False)
+
+    def __init__(self, *args: Any, orgs: list[Any] | tuple[Any, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [] if len(orgs) == 1 else [("", "（请选择）")]
+        choices += [(o.code, o.name) for o in orgs]
+        self.fields["org"].choices = choices  # type: ignore[attr-defined]
+
+    def member_values(self) -> dict[str, Any]:
+        """What the row rules take: every field but the union."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "org"}
 
 
 class RevealForm(forms.Form):
@@ -105,9 +210,7 @@ class LeaveForm(forms.Form):
 
 
 class OwnContactForm(forms.Form):
-    mobile = forms.CharField(
-        label="手机号码", max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
-    )
+    mobile = _mobile_field(required=True, help_text=f"{_MOBILE_HELP}；只改联系电话，不改登录手机号")
 
 
 class HouseholdAddressForm(forms.Form):
@@ -135,18 +238,17 @@ def _picked_org(label: str, missing: str) -> forms.CharField:
 
 class JoinForm(forms.Form):
     org = _picked_org("工会", "请先搜索并选择要加入的工会")
-    name = forms.CharField(label="姓名", max_length=50)
+    name = _name_field()
     id_number = forms.CharField(
         label="身份证号",
-        max_length=24,
+        max_length=18,
+        error_messages={"max_length": "身份证号应为18位"},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "text"}),
         help_text="18位，最后一位可能是X；加密保存，只有工会经办人可见",
     )
-    mobile = forms.CharField(
-        label="手机号码", max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
-    )
+    mobile = _mobile_field(required=True)
     ethnicity = forms.ChoiceField(label="民族", required=False, choices=[("", "（请选择）"), *_ETHNIC])
-    employer = forms.CharField(label="工作单位", required=False, max_length=120)
+    employer = _employer_field()
     is_migrant_worker = forms.BooleanField(label="我是农民工", required=False)
     is_new_employment = forms.BooleanField(label="我是新就业形态劳动者（骑手、网约车司机、快递员等）", required=False)
 

@@ -1,4 +1,4 @@
-"""Member record routes: search, read, edit, reveal the full ID number (audited), membership events,
+"""Member record routes: search, add one member, read, edit, reveal the full ID number (audited), membership events,
 and starting a transfer."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..models import MembershipEvent
 from .routers import router
 from .schemas import (
     EventOut,
+    MemberCreateIn,
     MemberFilters,
     MemberOut,
     MemberPage,
@@ -54,6 +55,17 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> MemberPa
     if page.error:
         raise DomainError(page.error, field="q")
     return MemberPage(items=[member_out(m) for m in page.members], next_cursor=page.next_after)
+
+
+@router.post("/", response={201: MemberOut, **WRITE_ERRORS}, summary="登记一名会员", operation_id="member_create")
+def member_create(request: HttpRequest, payload: MemberCreateIn) -> Status[MemberOut]:
+    """The same rules as a roster row: 政治面貌 and 学历 words, 性别 and 出生日期 against the ID number. A
+    duplicate ID number answers 409 naming the union that holds the person (masked outside your scope)."""
+    user = caller(request)
+    org = get_org_for_user(user, Action.EDIT, code=tidy(payload.org_code))
+    values = payload.dict(exclude={"org_code"})
+    member = services.member_register(org=org, values=values, actor=user)
+    return Status(201, member_out_fresh(member.pk))
 
 
 @router.get("/{member_id}", response={200: MemberOut, **ERRORS}, summary="读取会员", operation_id="member_get")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from ninja import Field, Path, Schema
 
-from ..choices import MemberStatus, RequestState, Sex
+from ..choices import EMPLOYER_LIMIT, MOBILE_TYPED_MAX, NAME_LIMIT, MemberStatus, RequestState, Sex
 from ..models import JoinRequest, Member, TransferRequest
 
 MAX_ID = 2**63 - 1
@@ -55,17 +55,39 @@ class MemberFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
+_EDUCATION_HELP = "学历：代码（如 bachelor）、名称（大学本科）或名册常用写法（本科、大专、硕士、中专、高中…）"
+_POLITICAL_HELP = "政治面貌：代码（如 cpc）、GB/T 4762 名称（中共党员…群众）或常用简称（党员、团员、民革、无党派…）"
+
+
 class MemberUpdateIn(Schema):
     version: int = Field(..., ge=1, le=MAX_VERSION, description="读取时的 version；已被他人修改时返回 409")
-    name: str | None = Field(None, max_length=100)
-    mobile: str | None = Field(None, max_length=20)
+    name: str | None = Field(None, max_length=NAME_LIMIT.max, description=f"姓名，{NAME_LIMIT.help}")
+    mobile: str | None = Field(None, max_length=MOBILE_TYPED_MAX, description="11位手机号码，可带空格或短横线")
     ethnicity: str | None = Field(None, max_length=20)
-    education: str | None = Field(None, max_length=20)
-    political_status: str | None = Field(None, max_length=20)
-    employer: str | None = Field(None, max_length=200)
+    education: str | None = Field(None, max_length=20, description=_EDUCATION_HELP)
+    political_status: str | None = Field(None, max_length=20, description=_POLITICAL_HELP)
+    employer: str | None = Field(None, max_length=EMPLOYER_LIMIT.max, description=f"工作单位，{EMPLOYER_LIMIT.help}")
     joined_on: dt.date | None = None
     is_migrant_worker: bool | None = None
     is_new_employment: bool | None = None
+
+
+class MemberCreateIn(Schema):
+    """One member added by hand: checked by the roster import's own row rules."""
+
+    org_code: str = Field(..., min_length=1, max_length=32, description="所在基层工会的组织编码")
+    name: str = Field(..., min_length=1, max_length=NAME_LIMIT.max, description=f"姓名，{NAME_LIMIT.help}")
+    id_number: str = Field(..., min_length=1, max_length=18, description="18位公民身份号码")
+    sex: Sex | None = Field(None, description="可不填；填写时须与身份证号一致")
+    birth_date: dt.date | None = Field(None, description="出生日期，可不填；填写时须与身份证号中的出生日期一致")
+    mobile: str = Field("", max_length=MOBILE_TYPED_MAX, description="11位手机号码，可带空格或短横线")
+    ethnicity: str = Field("", max_length=20, description="如 纳西族")
+    education: str = Field("", max_length=20, description=_EDUCATION_HELP)
+    political_status: str = Field("", max_length=20, description=_POLITICAL_HELP)
+    employer: str = Field("", max_length=EMPLOYER_LIMIT.max, description=f"工作单位，{EMPLOYER_LIMIT.help}")
+    joined_on: dt.date | None = None
+    is_migrant_worker: bool = False
+    is_new_employment: bool = False
 
 
 class RevealOut(Schema):

@@ -1,5 +1,5 @@
-"""The cadre's pages for one member record: the searchable list, detail, edit, history, leave and the
-audited reveal of the full ID number."""
+"""The cadre's pages for one member record: the searchable list, adding one member by hand, detail,
+edit, history, leave and the audited reveal of the full ID number."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
 from gonghui.core.forms import domain_errors_on
-from gonghui.orgs.selectors import get_org_for_user
+from gonghui.orgs.models import MEMBER_HOLDING_KINDS, Org, OrgStatus
+from gonghui.orgs.selectors import get_org_for_user, orgs_for
 
 from .. import selectors
-from ..forms import LeaveForm, MemberEditForm, MemberSearchForm
+from ..forms import LeaveForm, MemberAddForm, MemberEditForm, MemberSearchForm
 from ..models import Member
-from ..services import member_leave, member_reveal_id, member_update
+from ..services import MemberProblems, member_leave, member_register, member_reveal_id, member_update
 from .shared import is_htmx, member_or_404
 
 
@@ -52,9 +53,46 @@ def member_list(request: HttpRequest) -> HttpResponse:
         )
         if page.error:
             form.add_error("q", page.error)
-    context = {"form": form, "page": page, "first_page": not request.GET.get("after")}
+    context = {
+        "form": form,
+        "page": page,
+        "first_page": not request.GET.get("after"),
+        "can_add": _unions_to_add_to(request).exists(),
+    }
     template = "members/_list_results.html" if is_htmx(request) else "members/list.html"
     return render(request, template, context)
+
+
+def _unions_to_add_to(request: HttpRequest) -> Any:
+    """The active unions (and groups) where the caller may register members: EDIT in scope."""
+    return (
+        orgs_for(request.user, Action.EDIT)
+        .filter(status=OrgStatus.ACTIVE, kind__in=MEMBER_HOLDING_KINDS)
+        .order_by("path")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest) -> HttpResponse:
+    """A cadre registers one member by hand, by the roster import's row rules (`member_register`)."""
+    orgs: list[Org] = list(_unions_to_add_to(request))
+    if not orgs:
+        raise Http404
+    form = MemberAddForm(request.POST or None, orgs=orgs, initial={"org": request.GET.get("org", "")})
+    if request.method == "POST" and form.is_valid():
+        org = next(o for o in orgs if o.code == form.cleaned_data["org"])
+        with domain_errors_on(form):  # a duplicate ID number names the union holding the person
+            try:
+                member = member_register(org=org, values=form.member_values(), actor=request.user)
+            except MemberProblems as exc:  # every problem beside its own field
+                for field, problems in exc.problems.items():
+                    for message in problems:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, f"已登记会员{member.name}（{member.id_masked}），所在工会：{org.name}")
+                return redirect("members:detail", pk=member.pk)
+    return render(request, "members/add.html", {"form": form, "single_org": orgs[0] if len(orgs) == 1 else None})
 
 
 def _detail_context(request: HttpRequest, member: Member, **extra: Any) -> dict[str, Any]:

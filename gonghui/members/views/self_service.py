@@ -48,14 +48,16 @@ def me(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "手机号码已更新")
+            messages.success(request, "联系电话已更新；登录手机号没有改变")
             return redirect("members:me")
+    login = request.user.mobile  # type: ignore[union-attr]
     return render(
         request,
         "members/me.html",
         {
             "member": member,
             "form": form,
+            "login_mobile": f"{login[:3]}****{login[-4:]}" if len(login) == 11 else login,
             "household": selectors.household_of(member),
             "transfers": selectors.my_transfer_requests(user=request.user)[:3],
         },
@@ -76,13 +78,21 @@ def my_reveal(request: HttpRequest) -> HttpResponse:
 
 
 def _org_search_context(request: HttpRequest, selected: str) -> dict[str, Any]:
-    q = request.GET.get("org_q", "")
+    # A search typed into the page's own form comes with the POST (so nothing typed is lost); the htmx
+    # live search and the search-only page ask by GET.
+    q = request.POST.get("org_q", "") if request.method == "POST" else request.GET.get("org_q", "")
     orgs = selectors.joinable_orgs(q=q)
     chosen = selectors.joinable_org_by_code(selected) if selected else None
     # Keep the union already picked on the list even when the new search would not find it.
     if chosen is not None and all(o.pk != chosen.pk for o in orgs):
         orgs.insert(0, chosen)
     return {"org_q": q, "org_results": orgs, "selected_org": selected, "searched": bool(q.strip())}
+
+
+def _searching(request: HttpRequest) -> bool:
+    """The page's 搜索 button posts the whole form (so the ID number and employer typed so far come back
+    with the results) without submitting the request."""
+    return request.method == "POST" and "search_orgs" in request.POST
 
 
 def _selected_org(request: HttpRequest) -> str:
@@ -102,8 +112,12 @@ def join(request: HttpRequest) -> HttpResponse:
     if user.member_id is not None:  # type: ignore[union-attr]
         messages.info(request, "您已是工会会员")
         return redirect("members:me")
-    form = JoinForm(request.POST or None, initial={"mobile": user.mobile, "name": user.name})  # type: ignore[union-attr]
-    if request.method == "POST" and form.is_valid():
+    initial = {"mobile": user.mobile, "name": user.name}  # type: ignore[union-attr]
+    if _searching(request):  # the union search button: show the results, keep every value, check nothing yet
+        form = JoinForm(initial={**initial, **request.POST.dict()})
+    else:
+        form = JoinForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not _searching(request) and form.is_valid():
         org = selectors.joinable_org_by_code(form.cleaned_data["org"])
         if org is None:
             form.add_error(None, "所选工会不存在或已撤销，请重新选择")
@@ -127,8 +141,8 @@ def my_transfer(request: HttpRequest) -> HttpResponse:
     member = own_member(request)
     if member is None:
         return redirect("members:join")
-    form = TransferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = TransferForm(initial=request.POST.dict()) if _searching(request) else TransferForm(request.POST or None)
+    if request.method == "POST" and not _searching(request) and form.is_valid():
         org = selectors.joinable_org_by_code(form.cleaned_data["org"])
         if org is None:
             form.add_error(None, "所选工会不存在或已撤销，请重新选择")
