@@ -148,3 +148,7 @@ class FormToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.key}"
+
+
+# The staged imports' table lives beside its pipeline (core.tabular); imported here so Django finds it.
+from .tabular.models import TabularJob, TabularJobState  # noqa: E402, F401

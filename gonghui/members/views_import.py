@@ -1,9 +1,9 @@
 """Roster import and export pages: upload → check (progress bar) → every problem listed → confirm.
 
-Thin views: parse the request, call the import job services / the exporter, render. A file larger
-than INLINE_MAX_BYTES is checked and imported by the background worker; the job page polls a small
-partial (HTMX) for the progress bar, and because the state lives in the ImportJob row, reloading or
-coming back later shows the same job.
+Thin views: parse the request, call the import job services / the exporter, render. The services start
+the check and the import (in the request for a small file, in the background worker otherwise); the job
+page polls a small partial (HTMX) for the progress bar, and because the state lives in the ImportJob
+row, reloading or coming back later shows the same job.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from gonghui.orgs.selectors import get_org_for_user, orgs_for
 from .exports import export_roster_xlsx
 from .imports import jobs
 from .imports.forms import ExportForm, UploadForm, VersionForm
-from .imports.tasks import import_roster, validate_roster
 from .models import ImportJob, ImportJobState
 
 ERRORS_SHOWN = 1000
@@ -65,10 +64,6 @@ def upload(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error("file" if exc.field in (None, "file") else "org", exc.message)
         else:
-            if job.file_size <= jobs.INLINE_MAX_BYTES:
-                jobs.import_job_validate(job_id=job.pk)
-            else:
-                validate_roster.enqueue(job.pk)
             return redirect("members:import_job", pk=job.pk)
     # ?state=validated (the 待办 link): every roster of the caller's unions checked and waiting to be confirmed
     waiting = request.GET.get("state") == ImportJobState.VALIDATED
@@ -122,12 +117,8 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("members:import_job", pk=job.pk)
-    if job.file_size <= jobs.INLINE_MAX_BYTES:
-        job = jobs.import_job_run(job_id=job.pk)
-        if job.state == ImportJobState.DONE:
-            messages.success(request, f"已导入 {job.accepted} 名会员")
-    else:
-        import_roster.enqueue(job.pk)
+    if job.state == ImportJobState.DONE:
+        messages.success(request, f"已导入 {job.accepted} 名会员")
     return redirect("members:import_job", pk=job.pk)
 
 

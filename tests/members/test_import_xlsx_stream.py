@@ -1,5 +1,6 @@
-""".xlsx above the size limit are streamed by our own cell reader (expat): the values must be exactly
-openpyxl's (read-only, values_only), which the reader replaced for speed."""
+"""Every .xlsx is streamed by our own cell reader (core.tabular.xlsx, expat): the values must be exactly
+openpyxl's (read-only, values_only), which the reader replaced for speed (ADR 0009). Rows that the file
+does not hold (Excel writes no element for an empty row) are not produced; the numbers match Excel's."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import xlsxwriter
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from gonghui.members.imports import readers
-from gonghui.members.imports.readers import ImportFileError, RosterFile
+from gonghui.core.tabular.errors import TabularFileError
+from gonghui.core.tabular.limits import Limits
+from gonghui.core.tabular.xlsx import iter_xlsx
 
 
 def _openpyxl_rows(path: Path) -> list[tuple[int, list[object]]]:
@@ -22,14 +24,16 @@ def _openpyxl_rows(path: Path) -> list[tuple[int, list[object]]]:
     try:
         out = []
         for number, row in enumerate(wb.worksheets[0].iter_rows(min_row=1, values_only=True), start=1):
-            out.append((number, _trim(["" if v is None else v for v in row])))
+            cells = _trim(["" if v is None else v for v in row])
+            if cells:  # openpyxl pads the rows the file leaves out; ours does not produce them
+                out.append((number, cells))
         return out
     finally:
         wb.close()
 
 
 def _ours(path: Path) -> list[tuple[int, list[object]]]:
-    return [(n, _trim(list(cells))) for n, cells in readers._iter_streaming(RosterFile(path=path, kind="xlsx"))]
+    return [(n, cells) for n, cells in ((n, _trim(list(c))) for n, c in iter_xlsx(path, Limits())) if cells]
 
 
 def _trim(cells: list[object]) -> list[object]:
@@ -56,7 +60,7 @@ def test_values_written_by_openpyxl(tmp_path):
     ws.column_dimensions["A"].width = 20
     wb.save(path)
     assert _ours(path) == _openpyxl_rows(path)
-    assert _ours(path)[7] == (8, ["阿依·买买提"])
+    assert _ours(path)[-1] == (8, ["阿依·买买提"])
 
 
 @pytest.mark.parametrize("constant_memory", [True, False])  # inline strings / shared strings
@@ -114,8 +118,9 @@ def test_a_damaged_sheet_is_reported_as_damaged(tmp_path):
                 )
                 assert b"</row>" in data  # a row left open: not well-formed
             dst.writestr(item, data)
-    with pytest.raises(ImportFileError):
-        list(readers._iter_streaming(RosterFile(path=bad, kind="xlsx")))
+    with pytest.raises(TabularFileError) as refused:
+        list(iter_xlsx(bad, Limits()))
+    assert "无法打开" in refused.value.message
 
 
 def _with_sheet_xml(tmp_path: Path, sheet_xml: bytes) -> Path:
@@ -150,5 +155,5 @@ def test_phonetic_guides_and_prefixed_elements(tmp_path, prefix):
         f"</{p}sheetData></{p}worksheet>"
     ).encode()
     path = _with_sheet_xml(tmp_path, sheet)
-    assert _ours(path) == [(1, []), (2, ["", "张三", "", 42, " a&b "]), (3, [True, "#N/A"])]
+    assert _ours(path) == [(2, ["", "张三", "", 42, " a&b "]), (3, [True, "#N/A"])]
     assert _ours(path) == _openpyxl_rows(path)

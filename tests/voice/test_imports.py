@@ -361,10 +361,14 @@ def test_formula_and_markup_strings_are_stored_as_plain_text(world, tmp_path):
         assert list(Demand.objects.order_by("id").values_list("text", flat=True)) == HOSTILE
 
 
-def test_nul_characters_do_not_crash(world, tmp_path):
-    path = write_csv(tmp_path / "nul.csv", [["内容"], ["工资\x00拖欠了三个月"]])
-    assert _import(world, path).ok
-    assert Demand.objects.get().text == "工资拖欠了三个月"
+def test_a_nul_character_is_refused_naming_its_row_and_column(world, tmp_path):
+    path = write_csv(
+        tmp_path / "nul.csv", [["内容", "反映人"], ["工资拖欠了三个月", "张三"], ["工资\x00拖欠了三个月", ""]]
+    )
+    outcome = _import(world, path)
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "内容")]
+    assert "空字符" in outcome.errors[0].message and "第3行第A列" in outcome.errors[0].message
+    assert not Demand.objects.exists()
 
 
 # --- the write -----------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Roster import: read .xlsx/.xls/.csv, validate every row, write all or nothing."""
+"""Roster import: the roster's row rules on the shared tabular pipeline (gonghui.core.tabular)."""
 
-from .readers import ImportFileError
+from gonghui.core.tabular.errors import TabularFileError
+
 from .result import ImportResult, RowError
 from .runner import check_import_allowed, run_import
 
-__all__ = ["ImportFileError", "ImportResult", "RowError", "check_import_allowed", "run_import"]
+__all__ = ["ImportResult", "RowError", "TabularFileError", "check_import_allowed", "run_import"]

@@ -5,17 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_LISTED_ERRORS = 10_000  # beyond this an import of a broken file only counts its problems
+from gonghui.core.tabular.errors import MAX_LISTED_ERRORS, RowError
 
-
-@dataclass(frozen=True, order=True)
-class RowError:
-    row: int  # spreadsheet row number as Excel shows it; 0 = the file as a whole
-    column: str  # header text as written in the file ("" when the problem is not one column's)
-    message: str  # Chinese reason
-
-    def to_json(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+__all__ = ["MAX_LISTED_ERRORS", "ImportResult", "RowError"]
 
 
 @dataclass

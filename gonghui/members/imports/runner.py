@@ -22,11 +22,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.tabular.errors import TabularFileError
+from gonghui.core.tabular.headers import HeaderSpec, find_header
+from gonghui.core.tabular.limits import Limits
+from gonghui.core.tabular.reader import Cell, TabularFile, count_rows, iter_rows, open_table
 from gonghui.members.choices import EventKind
 from gonghui.members.models import Member
 from gonghui.members.services.bulk import (
@@ -40,19 +45,24 @@ from gonghui.members.services.bulk import (
 from gonghui.members.services.registry import duplicate_message
 from gonghui.orgs.models import Org
 
-from .headers import (
-    MAX_HEADER_SCAN,
-    HeaderMap,
-    looks_like_header,
-    missing_required,
-    read_header,
-)
-from .readers import Cell, ImportFileError, RosterFile, count_rows, iter_rows, open_roster
+from .headers import FIELD_HEADERS, FIELD_LABELS, REQUIRED_FIELDS, HeaderMap
 from .result import ImportResult, RowError
 from .rows import CleanRow, RowNormaliser
 from .seen import SeenRows, hmac_head
 
 BATCH_SIZE = 5000
+
+
+def roster_limits() -> Limits:
+    """The shared caps (1,000,000 rows, every .xlsx part checked before reading), the file size from the
+    IMPORT_MAX_UPLOAD_BYTES setting."""
+    return Limits(max_file_bytes=int(settings.IMPORT_MAX_UPLOAD_BYTES))
+
+
+def header_spec() -> HeaderSpec:
+    """The roster's columns (aliases and labels are the row rules' own lists, read at each import)."""
+    return HeaderSpec(aliases=FIELD_HEADERS, labels=FIELD_LABELS, required=REQUIRED_FIELDS, what="会员")
+
 
 Progress = Callable[[int, int], None]
 
@@ -84,17 +94,17 @@ def run_import(
     check_import_allowed(org=org, actor=actor)
     label = original_name or Path(path).name
     try:
-        roster = open_roster(Path(path), original_name=original_name)
+        roster = open_table(Path(path), original_name=original_name, limits=roster_limits())
         total = count_rows(roster) if progress else 0
-    except ImportFileError as exc:
-        return ImportResult(errors=[RowError(0, "", exc.message)], dry_run=dry_run)
+    except TabularFileError as exc:
+        return ImportResult(errors=[exc.as_row_error()], dry_run=dry_run)
 
     if dry_run:
         result = ImportResult(dry_run=True)
         try:
             _scan(roster, org=org, actor=actor, result=result, write=False, progress=progress, total=total)
-        except ImportFileError as exc:
-            result.add(RowError(0, "", exc.message))
+        except TabularFileError as exc:
+            result.add(exc.as_row_error())
         if result.ok:
             result.accepted = result.valid_rows
         return _finish(result)
@@ -118,9 +128,9 @@ def run_import(
             )
     except _Refused:
         result.accepted = 0
-    except ImportFileError as exc:
+    except TabularFileError as exc:
         result.accepted = 0
-        result.add(RowError(0, "", exc.message))
+        result.add(exc.as_row_error())
     except IntegrityError:
         # While the file is clean, batches are written without asking the platform first: the unique
         # blind index refuses a person already registered. Nothing was written (rolled back); a checking
@@ -128,8 +138,8 @@ def run_import(
         result = ImportResult()
         try:
             _scan(roster, org=org, actor=actor, result=result, write=False, progress=None, total=0)
-        except ImportFileError as exc:
-            result.add(RowError(0, "", exc.message))
+        except TabularFileError as exc:
+            result.add(exc.as_row_error())
         result.accepted = 0
         if result.ok:  # the clash is gone (the other registration was rolled back): a race
             result.add(RowError(0, "", "导入过程中有人同时登记了文件中的某位会员，本次未导入任何数据，请重新导入"))
@@ -142,29 +152,13 @@ def _finish(result: ImportResult) -> ImportResult:
 
 
 def _find_header(rows: Iterator[tuple[int, list[Cell]]], result: ImportResult) -> HeaderMap | None:
-    best: tuple[int, int, list[Cell]] | None = None
-    for row_number, cells in rows:
-        score = looks_like_header(cells)
-        if score:
-            header, problems = read_header(row_number, cells)
-            if "name" in header.index and "id_number" in header.index:
-                for p in problems:
-                    result.add(RowError(p.row, p.column, p.message))
-                result.header_row = row_number
-                return header
-            if best is None or score > best[0]:
-                best = (score, row_number, cells)
-        if row_number >= MAX_HEADER_SCAN:
-            break
-    if best is None:
-        result.add(
-            RowError(0, "", f"没有找到表头：前{MAX_HEADER_SCAN}行中没有“姓名”“身份证号”等列名，请检查是否选错了文件")
-        )
+    header, problems = find_header(rows, header_spec())  # type: ignore[arg-type]
+    for p in problems:
+        result.add(p)
+    if header is None:
         return None
-    header, _ = read_header(best[1], best[2])
-    for p in missing_required(header):
-        result.add(RowError(p.row, p.column, p.message))
-    return None
+    result.header_row = header.row
+    return HeaderMap(row=header.row, index=header.index, labels=header.labels)
 
 
 class _BatchWriter:
@@ -360,7 +354,7 @@ def _registered(hmacs: list[str]) -> dict[str, Member]:
 
 
 def _scan(
-    roster: RosterFile,
+    roster: TabularFile,
     *,
     org: Org,
     actor: Any,

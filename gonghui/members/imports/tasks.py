@@ -1,17 +1,20 @@
-"""Background tasks (django-tasks; the DB-backed queue runs them in `gonghui db_worker`)."""
+"""The roster's background tasks: the shared staged import's steps for the roster kind (see
+gonghui.core.tabular.tasks; each step runs in a child process in the worker)."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from .jobs import import_job_run, import_job_validate
+from gonghui.core.tabular.tasks import check_now, run_now
+
+ROSTER_KIND = "gonghui.members.imports.jobs.ROSTER"
 
 
 @task()
 def validate_roster(job_id: int) -> str:
-    return import_job_validate(job_id=job_id).state
+    return check_now(ROSTER_KIND, job_id)
 
 
 @task()
 def import_roster(job_id: int) -> str:
-    return import_job_run(job_id=job_id).state
+    return run_now(ROSTER_KIND, job_id)

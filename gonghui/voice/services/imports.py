@@ -1,19 +1,19 @@
 """Survey results (问卷、座谈会记录) taken in from a spreadsheet as demands: every row or none.
 
-The file is opened with the roster import's readers (.xlsx/.xls through python-calamine, .csv in UTF-8,
-UTF-8 with BOM or GBK/GB18030), the header row is looked for among the first rows, and every data row is
-checked with the same rules as a demand a cadre types in (`intake.clean_text`, `core.dates.parse_date`).
-Every problem is collected with its row number as Excel shows it and the column's header text. Only a
-clean file is written: one DemandImport, all its demands in one bulk insert, one audit event — all in
-one transaction. Cells are data, never formulas: `=HYPERLINK(...)` is kept as the text it is.
+The survey's kind of the shared tabular import (gonghui.core.tabular): the file is opened by the one
+reader (.xlsx/.xls/.csv, encodings, title rows, caps, hostile files refused), the header row found
+with this kind's aliases, and every data row checked with the same rules as a demand a cadre types in
+(`intake.clean_text`, `core.dates.parse_date`). Every problem is collected with its row number as
+Excel shows it and the column's header text. Only a clean file is written: one DemandImport, all its
+demands in one bulk insert, one audit event — all in one transaction. Cells are data, never formulas:
+`=HYPERLINK(...)` is kept as the text it is. The web page runs it as a staged job (`survey_jobs`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -25,10 +25,11 @@ from django.utils import timezone
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.tabular.errors import RowError, TabularFileError
+from gonghui.core.tabular.headers import Header, HeaderSpec, find_header
+from gonghui.core.tabular.limits import Limits
+from gonghui.core.tabular.reader import Cell, TabularFile, iter_rows, open_table
 from gonghui.core.text import normalize, tidy, tidy_name
-from gonghui.members.imports.headers import column_letter, header_key
-from gonghui.members.imports.readers import Cell, ImportFileError, RosterFile, iter_rows, open_roster
-from gonghui.members.imports.result import RowError
 from gonghui.members.imports.rows import cell_text, date_value, flag_value
 from gonghui.orgs.models import Org, OrgStatus
 
@@ -38,10 +39,9 @@ from .intake import EARLIEST_DATE, clean_text, new_tracking_no
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
-# No survey answer is this long. Just under Excel's own limit for a cell (32,767 characters), because the
-# .xlsx reader cuts a longer cell down to that limit without a word.
+# No survey answer is this long: a longer cell is refused as a problem of its row (the reader refuses
+# anything over Excel's own limit, 32,767 characters, before this rule sees it).
 MAX_CELL_CHARS = 32_000
-MAX_HEADER_SCAN = 30
 MAX_SPEAKER_CHARS = 50
 ERRORS_LISTED = 200  # problems shown; the rest are counted
 _ERRORS_KEPT = 10_000  # problems held in memory while reading a badly broken file
@@ -70,7 +70,12 @@ FIELD_LABELS: dict[str, str] = {
     "date": "反映日期",
 }
 SAMPLE_HEADER = list(FIELD_LABELS.values())
-_BY_KEY: dict[str, str] = {header_key(a): f for f, aliases in FIELD_HEADERS.items() for a in aliases}
+HEADER_SPEC = HeaderSpec(aliases=FIELD_HEADERS, labels=FIELD_LABELS, required=("text",), what="诉求")
+
+
+def limits() -> Limits:
+    """The shared reader's caps for a survey file (read at each import: tests lower the module's caps)."""
+    return Limits(max_file_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS + 10_000, max_errors_listed=ERRORS_LISTED)
 
 
 def _value_map(choices: Any, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
@@ -101,10 +106,11 @@ class ImportOutcome:
     data_rows: int = 0
     header_row: int = 0
     columns: dict[str, int] = field(default_factory=dict, repr=False)  # header text → position, for sorting
+    checked: bool = False  # a check only (nothing written, `created` is what would be)
 
     @property
     def ok(self) -> bool:
-        return self.batch is not None
+        return self.batch is not None or (self.checked and not self.errors and not self.errors_omitted)
 
     @property
     def error_count(self) -> int:
@@ -123,12 +129,6 @@ class ImportOutcome:
             self.errors_omitted += len(self.errors) - ERRORS_LISTED
             del self.errors[ERRORS_LISTED:]
         return self
-
-
-class _Header(NamedTuple):
-    row: int
-    columns: dict[str, int]  # field → column index
-    labels: dict[str, str]  # field → header text as written
 
 
 class _Row(NamedTuple):
@@ -150,23 +150,19 @@ def check_import_allowed(*, actor: Any, org: Org) -> None:
         raise DomainError("该工会已撤销或合并，不能再导入诉求", field="org")
 
 
-def demand_import(*, actor: Any, org: Org, upload_path: Path, original_name: str) -> ImportOutcome:
-    """Read, check and (only if every row is right) write a survey file. Permission problems raise
-    NotFound / DomainError; everything wrong with the file comes back in the outcome."""
+def demand_import(
+    *, actor: Any, org: Org, upload_path: Path, original_name: str, dry_run: bool = False
+) -> ImportOutcome:
+    """Read, check and (only if every row is right, and not a dry run) write a survey file. Permission
+    problems raise NotFound / DomainError; everything wrong with the file comes back in the outcome."""
     check_import_allowed(actor=actor, org=org)
-    outcome = ImportOutcome()
+    outcome = ImportOutcome(checked=dry_run)
     name = tidy(Path(original_name or upload_path.name).name)[:200] or "问卷"
     try:
-        size = upload_path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportFileError(
-                f"文件太大（{size / 1024 / 1024:.1f} MB），一次最多导入 {MAX_FILE_BYTES // 1024 // 1024} MB，"
-                "请拆分后分批导入"
-            )
-        roster = open_roster(upload_path, original_name=name)
-        read = _read(roster, outcome)
-    except ImportFileError as exc:
-        outcome.add(0, "", exc.message)
+        table = open_table(upload_path, original_name=name, limits=limits())
+        read = _read(table, outcome)
+    except TabularFileError as exc:
+        outcome.add(exc.row, exc.column, exc.message)
         return outcome._finish()
     if read is None or outcome.errors or outcome.errors_omitted:
         return outcome._finish()
@@ -177,33 +173,14 @@ def demand_import(*, actor: Any, org: Org, upload_path: Path, original_name: str
     if not rows:
         outcome.add(0, "", f"表头（第{outcome.header_row}行）下面没有任何诉求，请填写后再导入")
         return outcome._finish()
+    if dry_run:
+        outcome.created = len(rows)
+        return outcome._finish()
     _write(rows, orgs, actor=actor, org=org, name=name, outcome=outcome)
     return outcome._finish()
 
 
 # --- reading -----------------------------------------------------------------------------------------
-
-
-def _rows_of(roster: RosterFile) -> Iterator[tuple[int, list[Cell]]]:
-    if roster.kind != "csv":
-        yield from iter_rows(roster)
-        return
-    # The roster reader's CSV path, with one more answer: the csv module refuses a cell over its field
-    # limit (128 K characters) with an English message; here that becomes the row's number and a reason.
-    number = 0
-    try:
-        with roster.path.open("r", encoding=roster.encoding, newline="") as fh:
-            for number, cells in enumerate(csv.reader(fh), start=1):
-                yield number, cells  # type: ignore[misc]
-    except UnicodeDecodeError:
-        raise ImportFileError("文件中途出现无法识别的文字编码，请另存为“CSV UTF-8”或 .xlsx 后再导入") from None
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise ImportFileError(
-                f"第{number + 1}行有一个单元格内容过大（超过 {csv.field_size_limit() // 1024} K 字），"
-                "不像是问卷答案，请检查文件"
-            ) from None
-        raise ImportFileError(f"第{number + 1}行附近 CSV 格式有误，请用 Excel 打开后另存为 .xlsx 再导入") from None
 
 
 def _cell_size_problem(value: Cell) -> str:
@@ -214,93 +191,35 @@ def _cell_size_problem(value: Cell) -> str:
     return ""
 
 
-def _header_fields(cells: Sequence[Cell]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for i, cell in enumerate(cells):
-        if isinstance(cell, str) and cell and len(cell) <= 40:
-            f = _BY_KEY.get(header_key(cell))
-            if f:
-                found[i] = f
-    return found
-
-
-def _find_header(rows: Iterator[tuple[int, list[Cell]]], outcome: ImportOutcome) -> _Header | None:
-    best: tuple[int, int, list[Cell]] | None = None
-    first_filled: tuple[int, list[Cell]] | None = None
-    for number, cells in rows:
-        if first_filled is None and any(cell_text(c).strip() for c in cells):
-            first_filled = (number, cells)
-        found = _header_fields(cells)
-        if "text" in found.values():
-            index: dict[str, int] = {}
-            labels: dict[str, str] = {}
-            for i, f in found.items():
-                written = tidy(cells[i])
-                if f in index:
-                    outcome.add(
-                        number,
-                        written,
-                        f"表头中“{FIELD_LABELS[f]}”列出现了两次（第{column_letter(index[f])}列和"
-                        f"第{column_letter(i)}列），请只保留一列",
-                    )
-                    continue
-                index[f] = i
-                labels[f] = written
-            outcome.header_row = number
-            outcome.columns = {labels[f]: i for f, i in index.items()}
-            return _Header(number, index, labels)
-        if found and (best is None or len(found) > best[0]):
-            best = (len(found), number, cells)
-        if number >= MAX_HEADER_SCAN:
-            break
-    aliases = "、".join(FIELD_HEADERS["text"][1:5])
-    if best is not None:
-        _, number, cells = best
-        outcome.add(
-            number,
-            "内容",
-            f"表头缺少必填列“内容”（也可写作{aliases}）。第{number}行的列名是：{_listed(cells)}",
-        )
-    elif first_filled is not None:
-        number, cells = first_filled
-        outcome.add(
-            0,
-            "",
-            f"没有找到表头：前{MAX_HEADER_SCAN}行中没有“内容”列（也可写作{aliases}）。"
-            f"第{number}行写的是：{_listed(cells)}。请检查是否选错了文件",
-        )
-    else:
-        outcome.add(0, "", "文件中没有任何内容")
-    return None
-
-
-def _listed(cells: Sequence[Cell]) -> str:
-    names = [tidy(cell_text(c))[:20] for c in cells]
-    names = [n for n in names if n]
-    shown = "、".join(f"“{n}”" for n in names[:12])
-    return shown + (f" 等 {len(names)} 列" if len(names) > 12 else "")
-
-
-def _read(roster: RosterFile, outcome: ImportOutcome) -> tuple[_Header, list[_Row]] | None:
-    rows = _rows_of(roster)
-    header = _find_header(rows, outcome)
+def _read(table: TabularFile, outcome: ImportOutcome) -> tuple[Header, list[_Row]] | None:
+    rows: Iterator[tuple[int, list[Cell]]] = iter_rows(table)
+    header, problems = find_header(rows, HEADER_SPEC)  # type: ignore[arg-type]
+    for p in problems:
+        outcome.add(p.row, p.column, p.message)
     if header is None:
         return None
-    columns = list(header.columns.items())
+    outcome.header_row = header.row
+    outcome.columns = header.column_order()
+    columns = list(header.index.items())
     today = timezone.localdate()
     out: list[_Row] = []
-    for number, cells in rows:
-        width = len(cells)
-        values = {f: (cells[i] if i < width else "") for f, i in columns}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-            continue  # a blank row (or one with only a 序号 filled in)
-        outcome.data_rows += 1
-        if outcome.data_rows > MAX_ROWS:
-            outcome.add(number, "", f"一次最多导入 {MAX_ROWS} 条诉求，请把文件拆分后分批导入")
-            return None
-        row = _check_row(number, values, header.labels, today, outcome)
-        if row is not None:
-            out.append(row)
+    try:
+        for number, cells in rows:
+            width = len(cells)
+            values = {f: (cells[i] if i < width else "") for f, i in columns}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+                continue  # a blank row (or one with only a 序号 filled in)
+            outcome.data_rows += 1
+            if outcome.data_rows > MAX_ROWS:
+                outcome.add(number, "", f"一次最多导入 {MAX_ROWS} 条诉求，请把文件拆分后分批导入")
+                return None
+            row = _check_row(number, values, header.labels, today, outcome)
+            if row is not None:
+                out.append(row)
+    except TabularFileError as exc:
+        error = exc.as_row_error(header.texts)
+        outcome.add(error.row, error.column, error.message)
+        return None
     return header, out
 
 
@@ -324,7 +243,7 @@ def _check_row(
 
     text = ""
     raw = values.get("text")
-    written = cell_text(raw).replace("\x00", "")
+    written = cell_text(raw)
     if not written.strip():
         problem("text", "内容为空，请填写职工反映的诉求或建议")
     else:

@@ -23,11 +23,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
-from gonghui.members.imports.readers import Cell, RosterFile, iter_rows, open_roster
+from gonghui.core.tabular.limits import Limits
+from gonghui.core.tabular.reader import Cell, iter_rows, open_table
+from gonghui.core.tabular.reader import TabularFile as RosterFile
 from gonghui.voice.pipeline import Document, cluster_documents
 
 MAX_CELL_BYTES = 10 * 2**20
 MAX_FILE_BYTES = {"csv": 2 * 2**30, "xlsx": 300 * 2**20, "xls": 300 * 2**20}
+# a batch command over a federation's year of demands: the shared reader's caps, raised to its file sizes
+READ_LIMITS = Limits(max_file_bytes=2 * 2**30, max_rows=20_000_000)
 
 
 def _mb(size: int) -> str:
@@ -113,7 +117,7 @@ class Command(BaseCommand):
         if not source.is_file():
             raise CommandError(f"找不到输入文件：{source}")
         try:
-            roster = open_roster(source)
+            roster = open_table(source, limits=READ_LIMITS)
         except DomainError as exc:
             raise CommandError(exc.message) from None
         size = source.stat().st_size
