@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import Role, User
 from gonghui.accounts.services import role_grant, user_create
+from gonghui.core.identity import id_check_digit
 from gonghui.demo import roster as d
 from gonghui.members.choices import EventKind
 from gonghui.members.models import Member
@@ -55,6 +56,10 @@ DEMO_LOGINS: tuple[tuple[str, str, str, str], ...] = (
     ("13900000006", "张玉兰", Role.SYSADMIN, "city"),
 )
 APPLICANT_MOBILES = [f"1390000{n:04d}" for n in range(101, 106)]
+# A member of the demo union with no account yet, to try self-activation (ADR 0007). Synthetic number.
+ACTIVATION_MOBILE = "13900000007"
+ACTIVATION_NAME = "和春燕"
+ACTIVATION_ID_BODY = "53070219920315002"
 
 
 class Command(BaseCommand):
@@ -96,6 +101,7 @@ class Command(BaseCommand):
             print(f"  会员 {done}/{total}", file=sys.stderr, flush=True)
 
     def _print_logins(self) -> None:
+        self._print_accounts_help()
         self.stdout.write("演示账号（手机号码 / 密码 / 角色 / 所在组织）：")
         users = {u.mobile: u for u in User.objects.filter(mobile__in=[m for m, *_ in DEMO_LOGINS])}
         for mobile, _name, role, _where in DEMO_LOGINS:
@@ -104,6 +110,25 @@ class Command(BaseCommand):
                 continue
             at = user.roles.filter(role=role).select_related("org").first()
             self.stdout.write(f"  {mobile}  {DEMO_PASSWORD}  {Role(role).label}  {at.org.name if at else ''}")
+
+    def _print_accounts_help(self) -> None:
+        from django.conf import settings
+
+        self.stdout.write("账号管理：系统管理员登录后点“账号管理”（/sysadmin/）。")
+        if (
+            User.objects.filter(mobile=ACTIVATION_MOBILE).exists()
+            or not Member.objects.filter(mobile=ACTIVATION_MOBILE).exists()
+        ):
+            return
+        where = (
+            "演示短信发件箱 /accounts/outbox/"
+            if settings.GONGHUI_DEMO_OUTBOX
+            else "已配置的短信发送方（GONGHUI_NOTIFY_SENDERS；要在本机查看请设 GONGHUI_DEMO_OUTBOX=true）"
+        )
+        self.stdout.write(
+            f"职工自助激活：打开 /members/activate/，手机号码 {ACTIVATION_MOBILE}，身份证号 "
+            f"{ACTIVATION_ID_BODY}{id_check_digit(ACTIVATION_ID_BODY)}（{ACTIVATION_NAME}，合成号码）；验证码见{where}。"
+        )
 
 
 def build_demo(*, members: int, seed: int, progress: Any = None) -> dict[str, int]:
@@ -280,6 +305,16 @@ def build_demo(*, members: int, seed: int, progress: Any = None) -> dict[str, in
             is_migrant_worker=person.profile["is_migrant_worker"],
             is_new_employment=person.profile["is_new_employment"],
         )
+    member_create(
+        org=demo_union,
+        id_number=ACTIVATION_ID_BODY + id_check_digit(ACTIVATION_ID_BODY),
+        actor=None,
+        event_kind=EventKind.JOINED,
+        name=ACTIVATION_NAME,
+        mobile=ACTIVATION_MOBILE,
+        ethnicity="纳西族",
+        employer=demo_profile.get("employer", ""),
+    )
     others = [u for p, u, _ in unions if u.pk != demo_union.pk and p.county.code == "530702"]
     movers = Member.objects.filter(org=demo_union).exclude(pk=demo_member.pk).order_by("pk")[:3]
     for member, to_org in zip(movers, others, strict=False):
