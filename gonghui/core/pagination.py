@@ -85,17 +85,16 @@ def _parse_order(model: type[Model], order: Sequence[str]) -> list[_Key]:
     if not order:
         raise ValueError("a keyset page needs a sort key")
     keys: list[_Key] = []
+    field: Any = None
     for raw in order:
         name = raw.removeprefix("-")
         if "__" in name:
             raise ValueError(f"keyset fields are the model's own columns: {raw!r}")
         field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-        if getattr(field, "null", False):
-            raise ValueError(f"keyset field {raw!r} may be NULL")
+        if not hasattr(field, "attname") or getattr(field, "null", False):
+            raise ValueError(f"keyset field {raw!r} may be NULL or is not a column")
         keys.append(_Key(field.attname if name != "pk" else "pk", raw.startswith("-")))
-    last = keys[-1].name
-    last_field = model._meta.pk if last == "pk" else model._meta.get_field(last)
-    if not (last_field.primary_key or last_field.unique):
+    if not (field.primary_key or field.unique):
         raise ValueError(f"the last keyset field must be unique: {order[-1]!r}")
     return keys
 
@@ -192,7 +191,8 @@ def keyset_page(
     keys = _parse_order(model, order)
     size = max(1, min(int(size), MAX_SIZE))
     error = ""
-    direction, values = _FORWARD, None
+    direction: str = _FORWARD
+    values: list[Any] | None = None
     if cursor:
         try:
             direction, values = _decode(namespace, cursor, model, keys)
@@ -207,6 +207,8 @@ def keyset_page(
     rows = list(page_qs.order_by(*_ordering(keys, forward=forward))[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
+    next_cursor: str | None
+    prev_cursor: str | None
     if not forward:
         rows.reverse()
         if not rows:  # everything before the cursor is gone: start again from the top
