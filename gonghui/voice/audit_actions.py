@@ -7,6 +7,10 @@ register_actions(
     {
         "demand.enter": "干部代录诉求",
         "demand.import": "导入问卷诉求",
+        "demand.import_cancel": "放弃导入问卷",
+        "demand.import_confirm": "确认导入问卷",
+        "demand.import_expire": "中断或过期的问卷导入标记为失败",
+        "demand.import_upload": "上传问卷文件",
         "demand.submit": "职工提交诉求",
         "issue.add_demand": "把诉求归入议题",
         "issue.merge": "合并议题",

@@ -445,38 +445,101 @@ def test_permission_matrix(world, route):
         assert _client(world.cadre_a).post(url).status_code == 405
 
 
-def test_post_good_file_imports_and_shows_the_count(world, tmp_path):
+def _job():  # type: ignore[no-untyped-def]
+    from gonghui.core.models import TabularJob
+
+    return TabularJob.objects.get()
+
+
+def test_post_good_file_is_checked_then_confirmed_and_shows_the_count(world, tmp_path, settings):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
     client = _client(world.county_cadre_a)
     response = client.post(
         reverse("voice:import"), {"org": world.county_a.code, "file": _xlsx_upload(good_rows(world), tmp_path)}
     )
-    assert response.status_code == 302
-    page = client.get(response["Location"])
+    job = _job()
+    assert response.status_code == 302 and response["Location"] == reverse("voice:import_job", args=[job.pk])
+    assert job.state == "validated" and job.valid_rows == 3 and job.org_id == world.county_a.pk
+    assert not Demand.objects.exists()  # checked, nothing written before the confirm
+    stored = Path(settings.UPLOAD_DIR) / "survey" / job.stored_path
+    assert stored.exists() and (stored.stat().st_mode & 0o777) == 0o600
+    assert "木春梅".encode() not in stored.read_bytes()  # waits encrypted
+    page = client.get(response["Location"]).content.decode()
+    assert "检查通过" in page and "确认导入 3 条诉求" in page
+    confirm = reverse("voice:import_job_confirm", args=[job.pk])
+    done = client.post(confirm, {"version": job.version})
+    assert done.status_code == 302
+    page = client.get(done["Location"], follow=True)
     html = page.content.decode()
-    assert page.status_code == 200 and "成功导入" in html and 'id="created">3<' in html
-    assert reverse("voice:demands") in html
+    assert "成功导入" in html and 'id="created">3<' in html and reverse("voice:demands") in html
     assert Demand.objects.count() == 3 and DemandImport.objects.get().file_name == "问卷.xlsx"
+    assert not stored.exists()  # deleted when the job ended
+    again = client.post(confirm, {"version": job.version}, follow=True)
+    assert "已经导入完成" in again.content.decode() and Demand.objects.count() == 3
+    actions = list(AuditEvent.objects.filter(object_id=str(job.pk)).values_list("action", flat=True))
+    assert {"demand.import_upload", "demand.import_confirm"} <= set(actions)
 
 
-def test_post_bad_file_shows_problems_and_writes_nothing(world, tmp_path):
+def test_post_bad_file_shows_problems_and_writes_nothing(world, tmp_path, settings):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
     rows = good_rows(world)
     rows.append(['=HYPERLINK("http://x")', "诉求", "", "", world.union_b.code, "", "", ""])
-    response = _client(world.county_cadre_a).post(
-        reverse("voice:import"), {"org": world.county_a.code, "file": _xlsx_upload(rows, tmp_path)}
-    )
-    assert response.status_code == 200
-    html = response.content.decode()
+    client = _client(world.county_cadre_a)
+    response = client.post(reverse("voice:import"), {"org": world.county_a.code, "file": _xlsx_upload(rows, tmp_path)})
+    html = client.get(response["Location"]).content.decode()
     assert "文件未导入" in html and "第5行" in html and "所属工会" in html and "行号" in html
+    assert "hx-trigger" not in html and "确认导入" not in html
     assert not Demand.objects.exists() and not DemandImport.objects.exists()
+    assert _job().state == "failed" and not any((Path(settings.UPLOAD_DIR) / "survey").iterdir())
 
 
-def test_post_escapes_hostile_text_in_the_problem_table(world, tmp_path):
-    rows = [["内容", "分类"], ["宿舍热水经常停，很不方便", "<script>alert(1)</script>"]]
-    html = (
-        _client(world.cadre_a)
-        .post(reverse("voice:import"), {"org": world.union_a.code, "file": _xlsx_upload(rows, tmp_path)})
-        .content.decode()
+def test_cancel_deletes_the_stored_file(world, tmp_path, settings):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    client = _client(world.cadre_a)
+    client.post(
+        reverse("voice:import"),
+        {"org": world.union_a.code, "file": _xlsx_upload([["内容"], ["宿舍热水经常停，很不方便"]], tmp_path)},
     )
+    job = _job()
+    stored = Path(settings.UPLOAD_DIR) / "survey" / job.stored_path
+    assert stored.exists()
+    assert (
+        _client(world.cadre_b)
+        .post(reverse("voice:import_job_cancel", args=[job.pk]), {"version": job.version})
+        .status_code
+        == 404
+    )
+    client.post(reverse("voice:import_job_cancel", args=[job.pk]), {"version": job.version})
+    job.refresh_from_db()
+    assert job.state == "failed" and not stored.exists() and not Demand.objects.exists()
+
+
+def test_job_pages_of_another_union_are_404(world, tmp_path, settings):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    _client(world.cadre_a).post(
+        reverse("voice:import"),
+        {"org": world.union_a.code, "file": _xlsx_upload([["内容"], ["宿舍热水经常停，很不方便"]], tmp_path)},
+    )
+    job = _job()
+    for route in ("voice:import_job", "voice:import_job_status"):
+        assert _client(world.cadre_b).get(reverse(route, args=[job.pk])).status_code == 404
+        assert _client(world.worker).get(reverse(route, args=[job.pk])).status_code == 404
+        assert _client(world.county_cadre_a).get(reverse(route, args=[job.pk])).status_code == 200
+    assert (
+        _client(world.cadre_b)
+        .post(reverse("voice:import_job_confirm", args=[job.pk]), {"version": job.version})
+        .status_code
+        == 404
+    )
+    assert _job().state == "validated" and not Demand.objects.exists()
+
+
+def test_post_escapes_hostile_text_in_the_problem_table(world, tmp_path, settings):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    rows = [["内容", "分类"], ["宿舍热水经常停，很不方便", "<script>alert(1)</script>"]]
+    client = _client(world.cadre_a)
+    response = client.post(reverse("voice:import"), {"org": world.union_a.code, "file": _xlsx_upload(rows, tmp_path)})
+    html = client.get(response["Location"]).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
@@ -489,11 +552,17 @@ def test_post_into_a_union_outside_scope_is_refused(world, tmp_path):
     assert not Demand.objects.exists()
 
 
-def test_post_damaged_file_shows_a_file_problem(world):
+def test_post_damaged_file_shows_a_file_problem(world, tmp_path, settings):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
     junk = SimpleUploadedFile("问卷.xlsx", b"PK\x03\x04" + os.urandom(2000))
-    response = _client(world.cadre_a).post(reverse("voice:import"), {"org": world.union_a.code, "file": junk})
-    assert response.status_code == 200 and "整个文件" in response.content.decode()
+    client = _client(world.cadre_a)
+    response = client.post(reverse("voice:import"), {"org": world.union_a.code, "file": junk})
+    html = client.get(response["Location"]).content.decode()
+    assert "整个文件" in html and "无法打开" in html
     assert not Demand.objects.exists()
+    fake = SimpleUploadedFile("问卷.xlsx", b"<html><table></table></html>")
+    response = client.post(reverse("voice:import"), {"org": world.union_a.code, "file": fake})
+    assert response.status_code == 200 and "不是真正的 Excel" in response.content.decode()
 
 
 def test_success_page_of_another_unions_import_is_404(world, tmp_path):

@@ -516,3 +516,110 @@ def sample_workbook() -> bytes:
         notes.write_string(r, 0, line)
     wb.close()
     return buffer.getvalue()
+
+
+# --- the staged job (upload → check → confirm → run) -------------------------------------------------
+#
+# The web page runs a survey file through the shared staged import (core.tabular.staged) on the shared
+# job table (core.TabularJob): the upload waits encrypted, the check runs in the request for a small file
+# and in the worker (a child process) otherwise, the cadre sees every problem or confirms, and the file is
+# deleted whenever the job ends. This module brings only who may import where and the rules above.
+
+
+def _job_org(job: Any) -> Org:
+    return Org.objects.get(pk=job.org_id)
+
+
+def _survey_check(job: Any, path: Path, progress: Any) -> Any:
+    from gonghui.core.tabular.staged import Outcome
+
+    outcome = demand_import(
+        actor=job.actor, org=_job_org(job), upload_path=path, original_name=job.file_name, dry_run=True
+    )
+    return Outcome(
+        ok=outcome.ok,
+        count=outcome.created,
+        errors=list(outcome.errors),
+        errors_omitted=outcome.errors_omitted,
+        processed=outcome.data_rows + outcome.header_row,
+    )
+
+
+def _survey_run(job: Any, path: Path, progress: Any) -> Any:
+    from gonghui.core.tabular.staged import Outcome
+
+    outcome = demand_import(actor=job.actor, org=_job_org(job), upload_path=path, original_name=job.file_name)
+    return Outcome(
+        ok=outcome.batch is not None,
+        count=outcome.created,
+        errors=list(outcome.errors),
+        errors_omitted=outcome.errors_omitted,
+        processed=outcome.data_rows + outcome.header_row,
+        failure="" if outcome.batch is not None else "导入前复查发现问题，未写入任何数据",
+        result={"batch": outcome.batch.pk} if outcome.batch is not None else {},
+    )
+
+
+def _survey_kind() -> Any:
+    from gonghui.core.models import TabularJob, TabularJobState
+    from gonghui.core.tabular import staged
+
+    flow = staged.import_flow(
+        name="survey_import",
+        model=TabularJob,
+        states=TabularJobState,
+        scope=scope_for,
+        action=Action.VOICE,
+        audit_confirm="demand.import_confirm",
+        audit_cancel="demand.import_cancel",
+        org=_job_org,
+        register=False,
+    )
+    path = "gonghui.voice.services.imports.SURVEY"
+    return staged.ImportKind(
+        path=path,
+        model=TabularJob,
+        folder="survey",
+        noun="问卷",
+        limits=limits,
+        flow=flow,
+        audit_upload="demand.import_upload",
+        audit_expire="demand.import_expire",
+        check_allowed=lambda org, actor: check_import_allowed(actor=actor, org=org),
+        check=_survey_check,
+        run=_survey_run,
+        new_job=lambda org: {"org_id": org.pk, "kind": path},
+        kind_filter={"kind": path},
+    )
+
+
+SURVEY = _survey_kind()
+
+
+def survey_jobs_for(user: Any) -> Any:
+    """Survey import jobs of the unions in the user's VOICE scope."""
+    return SURVEY.jobs().filter(org_id__in=Org.objects.filter(scope_for(user).org_q(Action.VOICE)).values("pk"))
+
+
+def get_survey_job_for_user(user: Any, pk: Any) -> Any:
+    from gonghui.core.tabular import staged
+
+    return staged.get_job(SURVEY, survey_jobs_for(user), pk)
+
+
+def survey_job_create(*, org: Org, upload: Any, actor: Any) -> Any:
+    from gonghui.core.tabular import staged
+
+    return staged.job_create(SURVEY, org=org, upload=upload, actor=actor)
+
+
+def survey_job_confirm(*, job: Any, version: int, actor: Any) -> Any:
+    from gonghui.core.tabular import staged
+
+    return staged.job_confirm(SURVEY, job=job, version=version, actor=actor)
+
+
+def survey_job_cancel(*, job: Any, version: int, actor: Any) -> Any:
+    from gonghui.core.tabular import staged
+
+    return staged.job_cancel(SURVEY, job=job, version=version, actor=actor)

@@ -1,59 +1,42 @@
-"""Survey results in bulk (.xlsx/.xls/.csv): every row or none.
+"""Survey results in bulk (.xlsx/.xls/.csv), staged: upload → check → every problem listed → confirm.
 
-Thin views: the upload is copied to a temporary file (capped in size), the service reads, checks and
-writes it, and the page shows either the count written or every problem with its row and column.
-A successful import redirects (so a reload does not import the file twice).
+Thin views: the upload goes to the survey job service (saved encrypted, checked after commit — in the
+request for a small file, by the background worker otherwise); the job page polls a small partial
+(HTMX) while it runs, then shows the count that would be written with a confirm button, or every
+problem with its row and column. A finished import redirects to the batch's page (a reload imports
+nothing twice).
 """
 
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.tabular.errors import errors_from_json
+from gonghui.core.tabular.models import TabularJobState
 
-from ..forms_import import ImportForm
+from ..forms_import import ImportForm, VersionForm
 from ..services.imports import (
     ERRORS_LISTED,
     MAX_FILE_BYTES,
     MAX_ROWS,
-    ImportOutcome,
-    demand_import,
     get_import_for_user,
+    get_survey_job_for_user,
     sample_workbook,
+    survey_job_cancel,
+    survey_job_confirm,
+    survey_job_create,
+    survey_jobs_for,
 )
 from .shared import org_choices, org_from, require_voice
-
-_SUFFIXES = (".xlsx", ".xls", ".csv")
-
-
-def _run(request: HttpRequest, code: str, upload: UploadedFile) -> ImportOutcome:
-    org = org_from(request, code)
-    if upload.size is not None and upload.size > MAX_FILE_BYTES:
-        raise DomainError(f"文件太大，一次最多导入 {MAX_FILE_BYTES // 1024 // 1024} MB，请拆分后分批导入", field="file")
-    name = Path(upload.name or "").name
-    suffix = Path(name).suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="voice-import-") as folder:
-        path = Path(folder) / f"upload{suffix if suffix in _SUFFIXES else '.bin'}"
-        written = 0
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                written += len(chunk)
-                if written > MAX_FILE_BYTES:
-                    raise DomainError(
-                        f"文件太大，一次最多导入 {MAX_FILE_BYTES // 1024 // 1024} MB，请拆分后分批导入", field="file"
-                    )
-                out.write(chunk)
-        return demand_import(actor=request.user, org=org, upload_path=path, original_name=name)
 
 
 @login_required
@@ -61,24 +44,22 @@ def _run(request: HttpRequest, code: str, upload: UploadedFile) -> ImportOutcome
 def upload(request: HttpRequest) -> HttpResponse:
     require_voice(request)
     form = ImportForm(request.POST or None, request.FILES or None, org_choices=org_choices(request.user))
-    outcome: ImportOutcome | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = _run(request, form.cleaned_data["org"], form.cleaned_data["file"])
+            org = org_from(request, form.cleaned_data["org"])
+            job = survey_job_create(org=org, upload=form.cleaned_data["file"], actor=request.user)
         except NotFound:
             raise Http404 from None
         except DomainError as exc:
             form.add_error("org" if exc.field == "org" else "file", exc.message)
         else:
-            if outcome.batch is not None:
-                return redirect(f"{reverse('voice:import')}?done={outcome.batch.pk}")
+            return redirect("voice:import_job", pk=job.pk)
     context: dict[str, Any] = {
         "form": form,
-        "outcome": outcome,
         "done": None,
         "max_rows": MAX_ROWS,
         "max_mb": MAX_FILE_BYTES // 1024 // 1024,
-        "errors_listed": ERRORS_LISTED,
+        "recent": list(survey_jobs_for(request.user).filter(actor_id=request.user.pk)[:5]),
     }
     if request.method == "GET" and request.GET.get("done"):
         try:
@@ -86,6 +67,82 @@ def upload(request: HttpRequest) -> HttpResponse:
         except NotFound:
             raise Http404 from None
     return render(request, "voice/import.html", context)
+
+
+def _job(request: HttpRequest, pk: int) -> Any:
+    require_voice(request)
+    try:
+        return get_survey_job_for_user(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _job_context(job: Any) -> dict[str, Any]:
+    errors = errors_from_json(job.errors)[:ERRORS_LISTED]
+    total = len(job.errors if isinstance(job.errors, list) else []) + job.errors_omitted
+    return {
+        "job": job,
+        "errors": errors,
+        "errors_total": total,
+        "errors_hidden": max(0, total - len(errors)),
+        "states": TabularJobState,
+        "batch_url": (
+            f"{reverse('voice:import')}?done={job.result['batch']}"
+            if job.state == TabularJobState.DONE and isinstance(job.result, dict) and job.result.get("batch")
+            else ""
+        ),
+    }
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    context = _job_context(job)
+    if context["batch_url"]:
+        return redirect(context["batch_url"])
+    return render(request, "voice/import_job.html", context)
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The HTMX partial the job page polls while the job runs (it stops polling once finished)."""
+    return render(request, "voice/import_job_status.html", _job_context(_job(request, pk)))
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "页面已过期，请刷新后再确认")
+        return redirect("voice:import_job", pk=job.pk)
+    try:
+        job = survey_job_confirm(job=job, version=form.cleaned_data["version"], actor=request.user)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("voice:import_job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            survey_job_cancel(job=job, version=form.cleaned_data["version"], actor=request.user)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("voice:import_job", pk=job.pk)
+        messages.info(request, "已放弃这份文件，上传的文件已删除")
+    return redirect("voice:import")
 
 
 @login_required
