@@ -19,6 +19,9 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 	@bash scripts/assets.sh
 
+# As production would serve it, still on SQLite: DEBUG off, static files collected and compressed (serve.sh).
+run: export DEBUG ?= false
+run: export STATIC_MANIFEST ?= true
 run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
