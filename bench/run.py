@@ -101,6 +101,66 @@ def bench_import(kind: str, rows: int) -> None:
     emit({**figure, "ok": ok})
 
 
+def cli_roster_file(kind: str, rows: int) -> tuple[Path, str]:
+    """The CSV rosters imported through the command line, each into a union of its own: the varied one
+    (bench/varied_roster.py) and a uniform one like `roster_file`'s; their people follow the rows the
+    in-process imports above use, so all of them fit one database."""
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"roster_cli_{kind}_{rows}.csv"
+    if not path.exists():
+        log(f"writing {path.name} …")
+        tmp = path.with_name("tmp_" + path.name)
+        if kind == "varied":
+            from bench.varied_roster import write_varied_roster
+
+            write_varied_roster(tmp, rows, start=2 * rows)
+        else:
+            from gonghui.members.imports.sample import write_sample_roster
+
+            write_sample_roster(tmp, rows, start=3 * rows)
+        tmp.rename(path)
+    return path, f"BENCH-CLI-{kind.upper()}"
+
+
+def bench_import_cli(kind: str, rows: int) -> None:
+    """`gonghui import-members FILE --org CODE` as an operator runs it: the whole process's wall time
+    (start-up included) and its peak memory, read from the kernel when it exits."""
+    path, code = cli_roster_file(kind, rows)
+    env = {**os.environ, "DATABASE_URL": os.environ["IMPORT_DATABASE_URL"]}
+    setup = f"import django; django.setup(); import bench.varied_roster as v; v.ensure_bench_org({code!r})"
+    subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True)
+    log(f"importing {path.name} through `gonghui import-members` …")
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gonghui", "import-members", str(path), "--org", code, "--json"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    text = out.decode().strip()
+    result = json.loads(text[text.index("{") :]) if "{" in text else {}
+    if os.waitstatus_to_exitcode(status) != 0 or result.get("accepted") != rows:
+        errors = result.get("errors", [])[:3]
+        raise SystemExit(f"command-line import of {path.name} refused ({os.waitstatus_to_exitcode(status)}): {errors}")
+    peak_mb = usage.ru_maxrss / 1024
+    rate = rows / wall
+    figure = {
+        "name": f"import_cli_{kind}_csv_{rows // 1000}k",
+        "rows": rows,
+        "process_wall_s": round(wall, 2),
+        "rows_per_s_incl_startup": round(rate),
+        "peak_rss_mb": round(peak_mb, 1),
+        "file_mb": round(path.stat().st_size / 2**20, 1),
+        "target_rows_per_s": TARGETS["import_rows_per_s"],
+        "target_peak_rss_mb": TARGETS["peak_rss_mb"],
+    }
+    emit({**figure, "ok": peak_mb < TARGETS["peak_rss_mb"] and rate >= TARGETS["import_rows_per_s"]})
+
+
 # ------------------------------------------------------------------------------------------- lookups
 
 
@@ -285,6 +345,8 @@ def main() -> None:
     if args.only in (None, "import"):
         bench_import("csv", args.import_rows)
         bench_import("xlsx", args.import_rows)
+        bench_import_cli("uniform", args.import_rows)
+        bench_import_cli("varied", args.import_rows)
     if args.only in (None, "lookup"):
         bench_lookups(args.samples)
     if args.only is None:
