@@ -76,6 +76,7 @@ def test_an_unfiltered_list_of_the_whole_tree_may_read_the_table_size(roster):
     [
         (MemberCount(0), "0"),
         (MemberCount(1234), "1,234"),
+        (MemberCount(47, estimated=True), "约 47"),
         (MemberCount(123_456, estimated=True), "约 12.3 万"),
         (MemberCount(1_000_000, estimated=True), "约 100.0 万"),
         (MemberCount(310_000_000, estimated=True), "约 3.1 亿"),
@@ -90,3 +91,18 @@ def test_the_list_page_shows_the_count(roster):
     assert "共 <strong>5</strong> 人" in body
     body = client_for(roster.cadre_a).get(reverse("members:list"), {"q": "和"}).content.decode()
     assert "共 <strong>3</strong> 人" in body
+
+
+def test_a_count_that_runs_too_long_is_cut_off_and_the_estimate_shown(roster, monkeypatch):
+    if connection.vendor != "postgresql":  # SQLite counts exactly, always
+        assert member_count(member_search(user=roster.cadre_a).matching) == MemberCount(5)
+        return
+    monkeypatch.setattr(selectors, "COUNT_TIMEOUT_MS", 20)
+    slow = member_search(user=roster.cadre_a).matching.extra(where=["pg_sleep(0.05) IS NOT NULL"])
+    total = member_count(slow)
+    assert total.estimated and str(total).startswith("约 ")
+    # the connection is usable afterwards, with its timeout as before
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+    assert member_search(user=roster.cadre_a).total == MemberCount(5)
