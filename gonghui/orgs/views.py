@@ -68,6 +68,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "members": selectors.subtree_member_count(org),
             "summary": selectors.capacity_summary(user=request.user, root=org) if not org.holds_members else None,
             "can_manage": can_manage,
+            # a cadre who may edit this union's members adds one here (members:add)
+            "can_add_member": org.holds_members and org.is_active and scope.allows(Action.EDIT, org),
             "history": history,
         },
     )

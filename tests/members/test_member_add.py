@@ -191,3 +191,15 @@ def test_contact_mobile_cannot_be_another_accounts_login_and_the_page_says_it_is
     world.worker.refresh_from_db()
     world.member_a.refresh_from_db()
     assert (world.worker.mobile, world.member_a.mobile) == (login, "13987009999")
+
+
+def test_the_union_page_links_to_adding_a_member_only_for_who_may(client, world):
+    link = f"{reverse('members:add')}?org={world.union_a.code}"
+    client.force_login(world.cadre_a)
+    assert link in client.get(reverse("orgs:detail", args=[world.union_a.code])).content.decode()
+    client.force_login(world.leader)  # reads the union, may not edit its members
+    assert link not in client.get(reverse("orgs:detail", args=[world.union_a.code])).content.decode()
+    client.force_login(world.city_admin)  # a county federation holds no members itself: no link there
+    assert reverse("members:add") not in client.get(reverse("orgs:detail", args=[world.county_a.code])).content.decode()
+    resp = client.get(link)
+    assert resp.context["form"]["org"].value() == world.union_a.code  # the union comes picked
