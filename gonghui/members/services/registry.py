@@ -254,7 +254,10 @@ def mobile_is_another_login(mobile: str, actor: Any) -> bool:
     """True when `mobile` is the login of an account other than the actor's."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(mobile=mobile).exclude(pk=getattr(actor, "pk", None)).exists()
+    others = get_user_model().objects.filter(mobile=mobile)
+    if getattr(actor, "pk", None) is not None:
+        others = others.exclude(pk=actor.pk)
+    return others.exists()
 
 
 @transaction.atomic
