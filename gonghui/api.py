@@ -19,6 +19,7 @@ from ninja.renderers import JSONRenderer
 from gonghui.accounts.api import api_auth
 from gonghui.accounts.api import router as accounts_router
 from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
+from gonghui.core.strict import BODY_NOT_OBJECT
 from gonghui.members.api import imports_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
@@ -138,6 +139,8 @@ def _field_name(loc: Any) -> str | None:
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
+    if first.get("type") == BODY_NOT_OBJECT:  # an array or a string where an object is expected
+        return _error(request, 422, f"请求数据不正确：{first.get('msg')}", None)
     field = _field_name(first.get("loc"))
     reason = _PYDANTIC_MESSAGES.get(str(first.get("type", "")), "格式不正确")
     detail = f"请求数据不正确：{field}{reason}" if field else f"请求数据不正确：{reason}"

@@ -285,7 +285,8 @@ def test_transfer_flow_between_unions(world):
     assert b.post(f"/api/members/{m.pk}/transfers", {"to_org_code": world.union_b.code}).status_code == 404
     r = a.post(f"/api/members/{m.pk}/transfers", {"to_org_code": "NOPE"})
     assert r.status_code == 422 and r.json()["field"] == "to_org_code"
-    r = a.post(f"/api/members/{m.pk}/transfers", {"to_org_code": world.union_b.code, "reason": "调动"})
+    # The member asks for it: the cadre who releases it must not be the one who asked (no self-approval).
+    r = Api(world.worker).post(f"/api/members/{m.pk}/transfers", {"to_org_code": world.union_b.code, "reason": "调动"})
     assert r.status_code == 201, r.content
     t = r.json()
     assert a.post(f"/api/members/{m.pk}/transfers", {"to_org_code": world.union_b.code}).status_code == 409

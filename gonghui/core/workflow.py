@@ -25,18 +25,17 @@ and a service takes a step inside its own transaction, with its side effects wri
 
 `run` locks the row (FOR UPDATE of the model's own table: PostgreSQL refuses it across an outer join),
 re-checks on the LOCKED row that the actor may take the step at the step's org (forbidden looks like
-absent: NotFound), runs the step's guards (e.g. the no-self-approval rule of core.review), checks the
-version (a stale form: StaleVersion) and the state (DomainError naming it), writes the new state and
+absent: NotFound), checks the version (a stale form: StaleVersion) and the state (DomainError naming
+it), runs the step's guards (e.g. the no-self-approval rule of core.review), writes the new state and
 version, one StateChange row and the audit event. Nothing else happens: no signals, no hooks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import F
 
@@ -69,7 +68,7 @@ class Step:
 
     name: str
     label: str
-    sources: frozenset[str]
+    sources: Set[str]  # stored as a frozenset
     target: str
     audit: str
     action: str | None = None
@@ -79,6 +78,8 @@ class Step:
     guards: tuple[Guard, ...] = ()
     comment: str = "none"  # "none" | "optional" | "required"
     comment_label: str = "意见"
+    comment_field: str = "comment"  # the form / API field the comment comes from (named in the error)
+    comment_missing: str = ""  # the refusal when a required comment is missing (default: 请填写…)
     tone: str = "ok"  # the button's look: ok / danger / plain
 
     def __post_init__(self) -> None:
@@ -103,6 +104,8 @@ class Workflow:
     tones: Mapping[str, str] = field(default_factory=dict)
     field: str = "state"
     not_found: str = "未找到该记录"
+    # The refusal of a step from the wrong state; {state} is the state's label, {step} the step's.
+    wrong_state: str = "当前状态为“{state}”，不能{step}"
     versioned: bool = True
     register: bool = True
 
@@ -205,16 +208,13 @@ def allowed_names(wf: Workflow, obj: Any, user: Any) -> list[str]:
 
 
 def lock(model: type[models.Model], pk: Any, *, related: Iterable[str] = (), version: int | None = None) -> Any:
-    """The row, locked until the transaction ends (only the model's own table: FOR UPDATE OF self),
-    with a stale version refused. The piece `run` stands on; services that edit without changing state
-    (an org's name, a report's text) use it directly."""
-    qs = model._default_manager.select_for_update(of=("self",))
-    if related:
-        qs = qs.select_related(*related)
-    try:
-        locked = qs.get(pk=pk)
-    except ObjectDoesNotExist:
-        raise NotFound() from None
+    """The row, locked until the transaction ends (only the model's own table: FOR UPDATE OF self, through
+    core.db.lock), with a stale version refused. The piece `run` stands on; services that edit without
+    changing state (an org's name, a report's text) use it directly."""
+    from .db import lock as lock_row
+
+    source: Any = model._default_manager.select_related(*related) if related else model
+    locked = lock_row(source, pk)
     if version is not None and getattr(locked, "version", None) != version:
         raise StaleVersion()
     return locked
@@ -254,19 +254,19 @@ def run(
         raise NotFound(wf.not_found) from None
     if not may_take(wf, s, locked, actor):
         raise NotFound(wf.not_found)
-    message = refusal(s, locked, actor)
-    if message:
-        raise DomainError(message, field=wf.field)
     if wf.versioned and version is not None and locked.version != version:
         raise StaleVersion()
     current = wf.state_of(locked)
     if current not in s.sources:
-        raise DomainError(f"当前状态为“{wf.state_label(current)}”，不能{s.label}", field=wf.field)
+        raise DomainError(wf.wrong_state.format(state=wf.state_label(current), step=s.label), field=wf.field)
+    message = refusal(s, locked, actor)
+    if message:
+        raise DomainError(message, field=wf.field)
     text = str(comment or "").strip()
     if s.comment == "required" and not text:
-        raise DomainError(f"请填写{s.comment_label}", field="comment")
+        raise DomainError(s.comment_missing or f"请填写{s.comment_label}", field=s.comment_field)
     if len(text) > 500:
-        raise DomainError(f"{s.comment_label}最多 500 字", field="comment")
+        raise DomainError(f"{s.comment_label}最多 500 字", field=s.comment_field)
     org = step_org(s, locked) if s.action is not None else None
     setattr(locked, wf.field, s.target)
     names = [wf.field]

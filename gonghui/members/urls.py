@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from . import views_import
-from .views import accounts, households, queues, records, self_service
+from .views import accounts, households, queues, records, requests, self_service
 
 app_name = "members"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("me/household/<int:fid>/remove/", households.my_family_remove, name="my_family_remove"),
     path("me/requests/", self_service.my_requests, name="my_requests"),
     path("me/requests/join/<int:pk>/cancel/", self_service.my_join_cancel, name="my_join_cancel"),
+    path("me/requests/join/<int:pk>/resubmit/", requests.my_join_resubmit, name="my_join_resubmit"),
     path("me/requests/transfer/<int:pk>/cancel/", self_service.my_transfer_cancel, name="my_transfer_cancel"),
     path("me/transfer/", self_service.my_transfer, name="my_transfer"),
     path("join/", self_service.join, name="join"),

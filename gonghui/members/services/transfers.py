@@ -1,5 +1,6 @@
-"""Transfers: the sending union releases, the receiving union accepts. The member's single `org`
-changes only at acceptance, so they are never in two unions nor in none."""
+"""Transfers: the sending union releases, the receiving union accepts (a two-level review chain, see
+members/flows.py). The member's single `org` changes only at acceptance, so they are never in two unions
+nor in none. Nobody releases or accepts a transfer of their own member record or one they requested."""
 
 from __future__ import annotations
 
@@ -9,20 +10,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from gonghui.accounts.scope import Action, scope_for
-from gonghui.core import audit
-from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
+from gonghui.core import audit, review, workflow
+from gonghui.core.errors import Conflict, DomainError, NotFound
+from gonghui.core.models import ReviewDecision
 from gonghui.core.text import tidy
 from gonghui.orgs.models import Org
 
-from ..choices import EventKind, MemberStatus, RequestState
+from ..choices import EventKind, MemberStatus
+from ..flows import TRANSFER_CHAIN, TRANSFER_FLOW
 from ..models import Member, MembershipEvent, TransferRequest
 from .registry import _check_org_holds_members
-
-# state → (action, allowed next state)
-TRANSITIONS: dict[str, set[str]] = {
-    RequestState.PENDING: {RequestState.RELEASED, RequestState.REJECTED, RequestState.CANCELLED},
-    RequestState.RELEASED: {RequestState.APPROVED, RequestState.REJECTED, RequestState.CANCELLED},
-}
 
 
 @transaction.atomic
@@ -53,43 +50,55 @@ def transfer_request_create(*, member: Member, to_org: Org, reason: str, actor: 
     return req
 
 
-def _step(req: TransferRequest, version: int | None, target: str) -> TransferRequest:
-    locked = TransferRequest.objects.select_for_update().select_related("member", "from_org", "to_org").get(pk=req.pk)
-    if version is not None and locked.version != version:
-        raise StaleVersion()
-    if target not in TRANSITIONS.get(locked.state, set()):
-        raise DomainError(f"该申请当前状态为“{locked.get_state_display()}”，不能再办理此步", field="state")
+def _expect(locked: TransferRequest, step: str) -> None:
+    """Release and accept are one review decision (通过) at two levels: the caller names which one it
+    means, and a request in the other state is refused in the table's words (both unions see it)."""
+    s = TRANSFER_FLOW.step(step)
+    if locked.state not in s.sources:
+        state = TRANSFER_FLOW.state_label(locked.state)
+        raise DomainError(TRANSFER_FLOW.wrong_state.format(state=state, step=s.label), field="state")
+
+
+def _decide(req: TransferRequest, decision: str, version: int | None, actor: Any, note: str = "") -> TransferRequest:
+    values: dict[str, Any] = {}
+    if decision == ReviewDecision.REJECT:
+        values = {"decided_by": actor, "decision_note": tidy(note)[:200]}
+    elif req.state == "pending":
+        values = {"released_by": actor}
+    else:
+        values = {"decided_by": actor}
+    locked, _step = review.decide(
+        TRANSFER_CHAIN,
+        TRANSFER_FLOW,
+        req,
+        decision=decision,
+        actor=actor,
+        version=version,
+        comment=tidy(note),
+        values=values,
+        related=("member", "from_org", "to_org"),
+    )
     return locked
 
 
 @transaction.atomic
 def transfer_release(*, req: TransferRequest, version: int | None, actor: Any) -> TransferRequest:
-    locked = _step(req, version, RequestState.RELEASED)
-    if not scope_for(actor).allows(Action.APPROVE, locked.from_org):
-        raise NotFound("未找到该申请")
-    TransferRequest.objects.filter(pk=locked.pk).update(
-        state=RequestState.RELEASED, released_by=actor, version=F("version") + 1
-    )
-    locked.refresh_from_db()
-    audit.record(
-        actor=actor, action="transfer.release", obj=locked, org_id=locked.from_org_id, after={"state": "released"}
-    )
-    return locked
+    locked = workflow.lock(TransferRequest, req.pk)
+    _expect(locked, "release")
+    return _decide(locked, ReviewDecision.APPROVE, version, actor)
 
 
 @transaction.atomic
 def transfer_accept(*, req: TransferRequest, version: int | None, actor: Any) -> Member:
-    locked = _step(req, version, RequestState.APPROVED)
-    if not scope_for(actor).allows(Action.APPROVE, locked.to_org):
-        raise NotFound("未找到该申请")
+    locked = workflow.lock(TransferRequest, req.pk)
+    _expect(locked, "accept")
+    locked = _decide(locked, ReviewDecision.APPROVE, version, actor)
+    # The side effect of acceptance: the member moves, once, under a lock on the member row.
     _check_org_holds_members(locked.to_org)
-    member = Member.objects.select_for_update().get(pk=locked.member_id)
+    member = workflow.lock(Member, locked.member_id)
     if member.org_id != locked.from_org_id or member.status != MemberStatus.ACTIVE:
         raise DomainError("该会员的会籍已发生变化，请驳回此申请后重新办理", field="state")
     Member.objects.filter(pk=member.pk).update(org=locked.to_org, version=F("version") + 1)
-    TransferRequest.objects.filter(pk=locked.pk).update(
-        state=RequestState.APPROVED, decided_by=actor, version=F("version") + 1
-    )
     MembershipEvent.objects.create(
         member=member,
         kind=EventKind.TRANSFERRED,
@@ -111,29 +120,9 @@ def transfer_accept(*, req: TransferRequest, version: int | None, actor: Any) ->
 
 @transaction.atomic
 def transfer_reject(*, req: TransferRequest, note: str, version: int | None, actor: Any) -> TransferRequest:
-    locked = _step(req, version, RequestState.REJECTED)
-    scope = scope_for(actor)
-    # Before release the sending union decides; after release the receiving one.
-    deciding = locked.from_org if locked.state == RequestState.PENDING else locked.to_org
-    if not scope.allows(Action.APPROVE, deciding):
-        raise NotFound("未找到该申请")
-    note = tidy(note)
-    if not note:
-        raise DomainError("驳回时请写明原因", field="note")
-    TransferRequest.objects.filter(pk=locked.pk).update(
-        state=RequestState.REJECTED, decided_by=actor, decision_note=note[:200], version=F("version") + 1
-    )
-    locked.refresh_from_db()
-    audit.record(actor=actor, action="transfer.reject", obj=locked, org_id=deciding.pk, after={"note": note})
-    return locked
+    return _decide(req, ReviewDecision.REJECT, version, actor, note)
 
 
 @transaction.atomic
 def transfer_cancel(*, req: TransferRequest, actor: Any) -> TransferRequest:
-    locked = _step(req, None, RequestState.CANCELLED)
-    if locked.requested_by_id != actor.pk and actor.member_id != locked.member_id:
-        raise NotFound("未找到该申请")
-    TransferRequest.objects.filter(pk=locked.pk).update(state=RequestState.CANCELLED, version=F("version") + 1)
-    locked.refresh_from_db()
-    audit.record(actor=actor, action="transfer.cancel", obj=locked, org_id=locked.from_org_id)
-    return locked
+    return workflow.run(TRANSFER_FLOW, req, step="cancel", actor=actor, version=None)
