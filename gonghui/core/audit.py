@@ -36,6 +36,56 @@ def action_label(code: str) -> str:
     return ACTION_LABELS.get(code, code)
 
 
+# --- reading the trail: what kind of record an id in before/after points to -------------------------
+
+# Keys that hold the id of an org, an account or a member although the audited model has no such field
+# (values a service wrote by hand: `after={"to_org": ..., "user_id": ...}`).
+_REFERENCE_KEYS = {
+    "org_id": "org",
+    "parent_id": "org",
+    "from_org": "org",
+    "from_org_id": "org",
+    "to_org": "org",
+    "to_org_id": "org",
+    "merged_into": "org",
+    "merged_into_id": "org",
+    "user_id": "user",
+    "actor_id": "user",
+    "member_id": "member",
+}
+_KIND_OF_MODEL = {"orgs.org": "org", "members.member": "member"}
+
+
+def reference_kind(object_type: str, key: str) -> str | None:
+    """ "org", "user" or "member" when `key` of an event on `object_type` holds such an id, else None.
+
+    A foreign key of the audited model says so itself (`decided_by_id` → user); a few hand-written keys
+    are listed above. Models are looked up by label, so core names no app.
+    """
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        model = None
+    if model is not None:
+        try:
+            field = model._meta.get_field(key[:-3] if key.endswith("_id") else key)
+        except FieldDoesNotExist:
+            field = None
+        related = getattr(field, "related_model", None) if field is not None and field.many_to_one else None
+        if related is not None and not isinstance(related, str):
+            label = related._meta.label_lower
+            if label == settings.AUTH_USER_MODEL.lower():
+                return "user"
+            if label in _KIND_OF_MODEL:
+                return _KIND_OF_MODEL[label]
+            return None
+    return _REFERENCE_KEYS.get(key)
+
+
 # Fields that never enter the audit trail in clear text.
 SECRET_FIELDS = {"id_cipher", "id_hmac", "password", "bank_cipher", "bank_hmac", "key_hash"}
 
@@ -64,6 +114,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+# Models that are themselves the org of their events (an event on a union belongs to that union's
+# trail). Named by label: core imports no app.
+TREE_MODELS = {"orgs.org"}
+
+
+def _org_of(obj: models.Model) -> int | None:
+    if obj._meta.label_lower in TREE_MODELS:
+        return obj.pk
+    return getattr(obj, "org_id", None)
+
+
 def record(
     *,
     actor: Any,  # the acting user (accounts.User) or None for the system
@@ -83,7 +144,7 @@ def record(
         object_id = object_id or str(obj.pk)
         object_label = object_label or str(obj)[:200]
         if org_id is None:
-            org_id = getattr(obj, "org_id", None)
+            org_id = _org_of(obj)
     label = ""
     if actor is not None:
         label = getattr(actor, "display_name", "") or str(actor)

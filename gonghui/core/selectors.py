@@ -1,53 +1,15 @@
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
-
-from django.db.models import Q
 
 from .models import AuditEvent, Notification
 from .pagination import Page, keyset_page
 
-PAGE_SIZE = 50
 
-
-@dataclass
-class AuditPage:
-    events: list[AuditEvent]
-    next_before: int | None
-    error: str = ""
-
-
-def audit_events(
-    *,
-    actor: str = "",
-    object_type: str = "",
-    object_id: str = "",
-    since: str = "",
-    until: str = "",
-    before_id: str = "",
-) -> AuditPage:
-    """Newest first, keyset-paginated by id; filters by actor name or mobile, object and date range."""
-    qs = AuditEvent.objects.all()
-    error = ""
-    if actor:
-        qs = qs.filter(Q(actor_label__icontains=actor) | Q(actor__mobile=actor))
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    for raw, lookup in ((since, "at__date__gte"), (until, "at__date__lte")):
-        if raw:
-            try:
-                qs = qs.filter(**{lookup: dt.date.fromisoformat(raw)})
-            except ValueError:
-                error = "日期格式应为 2026-11-27"
-    if before_id.isdigit():
-        qs = qs.filter(id__lt=int(before_id))
-    events = list(qs.order_by("-id")[: PAGE_SIZE + 1])
-    next_before = events[PAGE_SIZE - 1].id if len(events) > PAGE_SIZE else None
-    return AuditPage(events=events[:PAGE_SIZE], next_before=next_before, error=error)
+def object_history(*, object_type: str, object_id: str | int, limit: int = 20) -> list[AuditEvent]:
+    """The newest audit events of one object, for a page that already proved the viewer may see that
+    object (an org's detail page, say). The audit page itself reads through home.selectors, scoped."""
+    return list(AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-id")[:limit])
 
 
 def notifications_for(user: Any, limit: int = 50) -> list[Notification]:

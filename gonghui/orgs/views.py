@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
 from gonghui.core.forms import domain_errors_on
-from gonghui.core.selectors import audit_events
+from gonghui.core.selectors import object_history
 from gonghui.orgs.selectors import get_org_for_user
 
 from . import selectors
@@ -57,7 +57,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_for(request.user)
     can_manage = scope.allows(Action.MANAGE_ORGS, org)
     children = list(selectors.org_with_member_counts(user=request.user, parent=org))
-    history = audit_events(object_type="orgs.org", object_id=str(org.pk)).events[:20] if can_manage else []
+    history = object_history(object_type="orgs.org", object_id=org.pk) if can_manage else []
     return render(
         request,
         "orgs/detail.html",

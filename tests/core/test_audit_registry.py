@@ -36,18 +36,23 @@ EXPANSIONS: dict[str, Callable[[], Iterable[str]]] = {
 }
 
 
-def _step_fields() -> list[str]:
-    import dataclasses
+def _fields_of(module: str, cls: str) -> Callable[[], list[str]]:
+    def fields() -> list[str]:
+        import dataclasses
+        import importlib
 
-    from gonghui.core.workflow import Step
+        return [f.name for f in dataclasses.fields(getattr(importlib.import_module(module), cls))]
 
-    return [f.name for f in dataclasses.fields(Step)]
+    return fields
 
 
 # Actions carried by an object and written by shared code (`audit.record(action=s.audit)` in
-# core/workflow.py): attribute name → (the class whose calls declare it, its field order).
+# core/workflow.py, `action=kind.audit_expire` in core/tabular/staged.py): attribute name → (the class
+# whose calls declare it, its field order for positional arguments).
 CARRIERS: dict[str, tuple[str, Callable[[], list[str]]]] = {
-    "audit": ("Step", _step_fields),
+    "audit": ("Step", _fields_of("gonghui.core.workflow", "Step")),
+    "audit_upload": ("ImportKind", _fields_of("gonghui.core.tabular.staged", "ImportKind")),
+    "audit_expire": ("ImportKind", _fields_of("gonghui.core.tabular.staged", "ImportKind")),
 }
 
 # The eight actions the audit page showed as raw codes before the registry (issue 7, part 6b).

@@ -112,7 +112,13 @@ def action_label(action: str) -> str:
 
 @register.filter
 def object_type_label(object_type: str) -> str:
-    return OBJECT_TYPE_LABELS.get(object_type, object_type)
+    """The Chinese name of an audited object type; a type not listed above takes its model's name."""
+    if object_type in OBJECT_TYPE_LABELS:
+        return OBJECT_TYPE_LABELS[object_type]
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
 
 
 _EXTRA_LABELS = {
@@ -153,9 +159,13 @@ def _field_label(object_type: str, name: str) -> str:
     return str(getattr(field, "verbose_name", name)) if field is not None else name
 
 
-def _show(object_type: str, name: str, value: Any) -> str:
+def _show(object_type: str, name: str, value: Any, names: dict[str, dict[int, str]] | None = None) -> str:
     if value is None or value == "":
         return "（空）"
+    kind = audit.reference_kind(object_type, name) if names is not None else None
+    if kind is not None and isinstance(value, int) and not isinstance(value, bool):
+        # Names were looked up by the selector for the whole page (one query per kind).
+        return names.get(kind, {}).get(value) or f"#{value}"  # type: ignore[union-attr]
     if value is True:
         return "是"
     if value is False:
@@ -178,9 +188,12 @@ def _show(object_type: str, name: str, value: Any) -> str:
 
 @register.filter
 def audit_changes(event: Any) -> list[dict[str, Any]]:
-    """Rows of (field, before, after) for an audit event: Chinese field names, choice labels, dates."""
+    """Rows of (field, before, after) for an audit event: Chinese field names, choice labels, dates, and
+    the names of the orgs, accounts and members whose ids it holds (from `event.ref_names`, which the
+    audit selector fills for the whole page: no query here)."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
+    names = getattr(event, "ref_names", None)
     rows = []
     for key in dict.fromkeys([*before.keys(), *after.keys()]):
         if key in _HIDDEN_KEYS:
@@ -190,8 +203,8 @@ def audit_changes(event: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "field": _field_label(event.object_type, key),
-                "before": _show(event.object_type, key, before.get(key)) if key in before else "",
-                "after": _show(event.object_type, key, after.get(key)) if key in after else "",
+                "before": _show(event.object_type, key, before.get(key), names) if key in before else "",
+                "after": _show(event.object_type, key, after.get(key), names) if key in after else "",
                 "before_empty": key not in before or before.get(key) in (None, ""),
                 "after_empty": key not in after or after.get(key) in (None, ""),
             }
@@ -212,7 +225,7 @@ def indent(depth: Any) -> str:
 _SECTIONS = {
     ("members", "queues"): "queues",
     ("members", "import_upload"): "import",
-    ("core", "audit_list"): "audit",
+    ("home", "audit_list"): "audit",
 }
 _SELF_SERVICE = {
     "me",
@@ -250,5 +263,10 @@ def nav_section(context: template.Context) -> str:
 
 @register.simple_tag
 def audit_object_types() -> list[tuple[str, str]]:
-    """The object types an auditor can filter by, with Chinese labels."""
-    return list(OBJECT_TYPE_LABELS.items())
+    """The object types an auditor can filter by, with Chinese labels: every model of a gonghui app."""
+    types = dict(OBJECT_TYPE_LABELS)
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if model.__module__.startswith("gonghui.") and label not in types and label != "core.auditevent":
+            types[label] = str(model._meta.verbose_name)
+    return sorted(types.items(), key=lambda kv: kv[0])
