@@ -543,7 +543,13 @@ API_CASES: dict[str, list[Case]] = {
         Case(everyone(200, anonymous=UNAUTH), secrets=lambda c: [c.mover_a.name], hidden=("worker", "cadre_b"))
     ],
     "POST /api/members/transfers/{transfer_id}/release": [
-        Case(union_a_only(200, anonymous=UNAUTH), kwargs=lambda c: {"transfer_id": c.transfer.pk}, data=lambda c: {})
+        # cadre_a asked for this transfer: who asked may not release it (no self-approval, core.review)
+        Case(
+            who(worker=NF, cadre_b=NF, cadre_a=422, city_admin=200, anonymous=UNAUTH),
+            kwargs=lambda c: {"transfer_id": c.transfer.pk},
+            data=lambda c: {},
+            unchanged=("cadre_a",),
+        )
     ],
     "POST /api/members/transfers/{transfer_id}/accept": [
         # still pending (not released): the state rule refuses once access is granted
