@@ -45,7 +45,7 @@ class BoundedTextField(forms.CharField):
         super().__init__(min_length=None, max_length=None, **kwargs)
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
     def validate(self, value: Any) -> None:
