@@ -13,6 +13,7 @@ from django.utils import timezone
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
 from gonghui.core.pagination import DEFAULT_SIZE, Page, keyset_page
+from gonghui.core.text import tidy, to_simplified
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_ancestors
 
@@ -86,8 +87,8 @@ def demand_search(
         qs = qs.filter(status=status)
     if source in DemandSource.values:
         qs = qs.filter(source=source)
-    if q:
-        qs = qs.filter(text_normalized__icontains=q[:50])
+    if q:  # a search key is folded like the analysed copy it searches (，→ , 臺 → 台)
+        qs = qs.filter(text_normalized__icontains=to_simplified(tidy(q[:50])))
     if urgent:
         qs = qs.filter(text_normalized__regex=urgent_pattern())
     return qs.order_by(*DEMAND_ORDER)

@@ -416,3 +416,12 @@ def test_twenty_identical_rating_posts_store_one_rating_and_one_audit_event(worl
     reply.refresh_from_db()
     assert reply.rating == "satisfied" and reply.comment == "满意，谢谢"
     assert AuditEvent.objects.filter(action="reply.rate").count() == 1
+
+
+def test_a_search_typed_with_full_width_punctuation_or_traditional_characters_finds_the_demand(world):
+    demand = demand_submit(user=world.worker, text=TYPED)
+    cadre = client_for(world.cadre_a)
+    for q in ["一个多月，冬天", "一个多月,冬天", "一個多月，冬天"]:
+        page = cadre.get(reverse("voice:demands"), {"q": q}).content.decode()
+        assert demand.tracking_no in page, q
+    assert demand.tracking_no not in cadre.get(reverse("voice:demands"), {"q": "食堂"}).content.decode()
