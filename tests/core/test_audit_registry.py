@@ -257,3 +257,28 @@ def test_declaring_one_code_twice_with_different_labels_is_refused():
     audit.register_actions({"member.create": audit.ACTION_LABELS["member.create"]})  # the same label is fine
     with pytest.raises(ValueError):
         audit.register_actions({"member.create": "另一个说法"})
+
+
+def test_every_hand_written_value_key_has_a_chinese_label():
+    """The keys services put in before/after by hand (`after={"count": ...}`) show in Chinese on the
+    audit page: a label in the values table, or a field of some model with a Chinese name."""
+    from django.apps import apps
+
+    from gonghui.core.templatetags.gonghui import _EXTRA_LABELS, _HIDDEN_KEYS
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    named = set(_EXTRA_LABELS) | set(_HIDDEN_KEYS)
+    for model in apps.get_models():
+        if model.__module__.startswith("gonghui."):
+            for f in model._meta.concrete_fields:
+                if cjk.search(str(f.verbose_name)):
+                    named |= {f.name, f.attname}
+    raw: dict[str, str] = {}
+    for callee in ("record", "run"):
+        for mod, call in CALLS.get(callee, []):
+            for kw in call.keywords:
+                if kw.arg in ("before", "after", "audit_after") and isinstance(kw.value, ast.Dict):
+                    for key in kw.value.keys:
+                        if isinstance(key, ast.Constant) and key.value not in named:
+                            raw.setdefault(key.value, _where(mod, call))
+    assert not raw, f"give these keys a Chinese label in core/templatetags/gonghui.py _EXTRA_LABELS: {raw}"
