@@ -9,9 +9,10 @@ without touching core:
                    count=pending_joins_count, url=lambda: reverse("members:queues") + "#joins"),
     ])
 
-A source's `count(user)` must be cheap — one indexed query, scoped to the user's subtree — because the
-home page runs every source the user may see, one query each. `action` is who sees the source: a
-user holding it somewhere (`Scope.paths[action]`); the count itself still limits rows to their scope.
+A source's `count(user)` must be cheap — one indexed query, scoped to the user's subtree (the review
+chain's bounded selector: two) — because the home page runs every source the user may see. `action` is
+who sees the source: a user holding it somewhere (`Scope.paths[action]`); the count itself still limits
+rows to their scope.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class TodoSource:
     hint: str = ""  # one line under the label: 需要您批准或驳回
     tone: str = "info"  # info / warn / danger (urgent)
     order: int = 100  # lower comes first on the page
+    cap: int | None = None  # a count that stops at `cap` (a bounded selector) is shown as "500+"
 
     def __post_init__(self) -> None:
         if self.tone not in TONES:
@@ -50,6 +52,7 @@ class TodoItem:
     count: int
     url: str
     tone: str
+    shown: str  # the count as the card shows it: "12", or "500+" at a source's cap
 
 
 SOURCES: dict[str, TodoSource] = {}
@@ -75,5 +78,6 @@ def todo_items(user: Any, paths: dict[Any, Any]) -> list[TodoItem]:
     for source in sources_for(user, paths):
         n = int(source.count(user))
         if n > 0:
-            items.append(TodoItem(source.key, source.label, source.hint, n, source.url(), source.tone))
+            shown = f"{source.cap}+" if source.cap is not None and n >= source.cap else str(n)
+            items.append(TodoItem(source.key, source.label, source.hint, n, source.url(), source.tone, shown))
     return items

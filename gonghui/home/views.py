@@ -15,4 +15,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if not scope.is_cadre:
         return redirect("members:me")
     items = todo_items(request.user, scope.paths)
-    return render(request, "home/home.html", {"items": items, "total": sum(i.count for i in items)})
+    capped = any(i.shown.endswith("+") for i in items)
+    total = sum(i.count for i in items)
+    return render(request, "home/home.html", {"items": items, "total": f"{total}+" if capped else total})

@@ -1,5 +1,5 @@
-"""What waits for a cadre in members (gonghui.core.todo): join and transfer decisions, rosters checked
-and waiting for confirmation. Each count is one query over the user's scope."""
+"""What waits for a cadre in members (gonghui.core.todo): join and transfer decisions (the review
+chain's to-do selectors in members/flows.py), rosters checked and waiting for confirmation."""
 
 from __future__ import annotations
 
@@ -11,16 +11,24 @@ from gonghui.accounts.scope import Action
 from gonghui.core.todo import TodoSource, register_sources
 
 from .models import ImportJobState
-from .selectors import join_queue, transfer_queue
+
+# The review chain's to-do selectors list at most this many; the card then says "500+".
+REVIEW_CAP = 500
 
 
 def joins_waiting(user: Any) -> int:
-    # TODO(review chain): once gonghui.core.review lands, count its pending steps for the user instead.
-    return join_queue(user=user).count()
+    """Join requests whose next review level this user may decide now — the review chain's own answer
+    (core.review.waiting_for: own requests left out, one level per person): two queries, the candidates
+    and their review steps."""
+    from .flows import joins_waiting_for
+
+    return len(joins_waiting_for(user, limit=REVIEW_CAP))
 
 
 def transfers_waiting(user: Any) -> int:
-    return transfer_queue(user=user).count()
+    from .flows import transfers_waiting_for
+
+    return len(transfers_waiting_for(user, limit=REVIEW_CAP))
 
 
 def imports_waiting(user: Any) -> int:
@@ -37,6 +45,7 @@ register_sources(
             hint="职工提交的入会申请，等您批准或驳回",
             action=Action.APPROVE,
             count=joins_waiting,
+            cap=REVIEW_CAP,
             url=lambda: reverse("members:queues") + "#join-queue",
             tone="warn",
             order=10,
@@ -47,6 +56,7 @@ register_sources(
             hint="转出待同意、转入待接收的会员",
             action=Action.APPROVE,
             count=transfers_waiting,
+            cap=REVIEW_CAP,
             url=lambda: reverse("members:queues") + "#transfer-queue",
             tone="warn",
             order=20,

@@ -3,6 +3,7 @@ another union's cadre never sees union_a's numbers."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -39,7 +40,8 @@ def pending_a(world):
         user=applicant, org=world.union_a, name="申请人甲", id_number=make_id_number(serial=8101), mobile="13900008101"
     )
     mover = make_member(world.union_a, "调动人", id_number=make_id_number(serial=8102))
-    transfer_request_create(member=mover, to_org=world.union_a2, reason="调岗", actor=world.cadre_a)
+    # asked by the county (the sending union's cadre decides; nobody decides what they asked themselves)
+    transfer_request_create(member=mover, to_org=world.union_a2, reason="调岗", actor=world.county_cadre_a)
     job = jobs.import_job_create(org=world.union_a, upload=roster_file(8103), actor=world.cadre_a)
     jobs.import_job_validate(job_id=job.pk)
     demand_enter(
@@ -99,8 +101,9 @@ def test_nothing_waiting_is_a_calm_empty_page(world):
 def test_the_home_page_runs_at_most_one_query_per_source(pending_a, django_assert_max_num_queries):
     c = client_for(pending_a.city_admin)
     c.get("/")  # warm: session and template caches
-    # session + user + roles (scope) + the unread-messages badge + one per source
-    with django_assert_max_num_queries(len(SOURCES) + 5):
+    # session + user + roles (scope) + the unread-messages badge, one per source, and one more for each
+    # review-chain source (its candidates' review steps)
+    with django_assert_max_num_queries(4 + len(SOURCES) + 2):
         r = c.get("/")
     assert r.status_code == 200 and len(counts(r)) == 5
 
@@ -116,3 +119,25 @@ def test_every_link_on_the_page_lists_exactly_the_counted_items(pending_a):
     assert urgent.count('class="mono">') == shown["voice.urgent"]
     imports = c.get(reverse("members:import_upload") + "?state=validated").content.decode()
     assert imports.count("/members/roster/jobs/") == shown["members.imports"]
+
+
+def test_own_requests_are_not_waiting_for_their_own_cadre(world):
+    """The review chain's rule reaches the home page: a county cadre's own join request does not count."""
+    join_request_submit(
+        user=world.county_cadre_a,
+        org=world.union_a,
+        name=world.county_cadre_a.name,
+        id_number=make_id_number(serial=8111),
+        mobile="13900008111",
+    )
+    assert "members.joins" not in counts(client_for(world.county_cadre_a).get("/"))
+    assert counts(client_for(world.cadre_a).get("/"))["members.joins"] == 1
+
+
+def test_a_capped_source_says_so(pending_a, monkeypatch):
+    from gonghui.members import todo as members_todo
+
+    monkeypatch.setattr(members_todo, "REVIEW_CAP", 1)
+    monkeypatch.setitem(SOURCES, "members.joins", dataclasses.replace(SOURCES["members.joins"], cap=1))
+    body = client_for(pending_a.cadre_a).get("/").content.decode()
+    assert re.search(r'data-todo="members.joins">\s*<a href="[^"]*">\s*<div class="value">1\+', body)

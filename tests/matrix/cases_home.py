@@ -8,7 +8,7 @@ from .base import OK, REDIRECT, Case, Ctx, who
 
 
 def _todo_only_in_scope(persona: str, response: Any, c: Ctx) -> None:
-    """union_a has a join request, a transfer, a checked roster and a report waiting for its answer: its own cadre
+    """union_a has a join request, a checked roster and a report waiting for its answer: its own cadre
     and the admins above it see them; the cadre of union_b sees none of union_a's counts."""
     if response.status_code != 200:
         return
@@ -16,7 +16,7 @@ def _todo_only_in_scope(persona: str, response: Any, c: Ctx) -> None:
     if persona == "cadre_b":
         assert "暂无待办" in body and "data-todo=" not in body, body
     else:
-        for key in ("members.joins", "members.transfers", "members.imports", "voice.reports"):
+        for key in ("members.joins", "members.imports", "voice.reports"):
             assert f'data-todo="{key}"' in body, (persona, key)
 
 
