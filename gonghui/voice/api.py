@@ -12,11 +12,12 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from gonghui.accounts.api import ERRORS, WRITE_ERRORS, caller
 from gonghui.accounts.scope import Action
 from gonghui.core.errors import NotFound
-from gonghui.core.text import tidy
+from gonghui.core.text import as_shown, tidy
 from gonghui.orgs.selectors import get_org_for_user
 
 from . import selectors, services
 from .choices import DemandCategory, DemandKind, DemandSource, Rating
+from .limits import DEMAND_TEXT, RATING_COMMENT, SPEAKER_NAME
 from .models import Demand, Issue, Report
 
 router = Router(tags=["职工诉求"])
@@ -25,7 +26,8 @@ TrackingNo = Annotated[str, Path(min_length=8, max_length=20)]
 
 
 class DemandIn(Schema):
-    text: str = Field(max_length=4000, description="诉求或建议的内容（5–2000 字）")
+    # the schema only caps the payload; the service judges the length and says so in Chinese
+    text: str = Field(max_length=2 * DEMAND_TEXT.max, description=f"诉求或建议的内容（{DEMAND_TEXT.help}）")
     kind: DemandKind = DemandKind.DEMAND
     category: DemandCategory | None = None
     is_anonymous: bool = False
@@ -33,7 +35,7 @@ class DemandIn(Schema):
 
 class EnteredDemandIn(DemandIn):
     source: DemandSource = Field(description="走访、热线、座谈会（干部代录不能选职工自报）")
-    speaker_name: str = Field("", max_length=50)
+    speaker_name: str = Field("", max_length=SPEAKER_NAME.max)
     submitted_on: dt.date | None = None
 
 
@@ -60,7 +62,7 @@ class DemandOut(Schema):
 
 class RatingIn(Schema):
     rating: Rating
-    comment: str = Field("", max_length=300)
+    comment: str = Field("", max_length=RATING_COMMENT.max)
 
 
 class IssueOut(Schema):
@@ -116,7 +118,7 @@ def _demand_out(d: Demand, *, own: bool) -> DemandOut:
         id=d.pk,
         tracking_no=d.tracking_no,
         kind=d.kind,
-        text=d.text if own else d.text_normalized,
+        text=d.text if own else as_shown(d.text),  # as typed; numbers masked for cadres
         org_name=d.org.name,
         submitted_on=d.submitted_on,
         status=d.status,

@@ -425,3 +425,15 @@ def test_a_search_typed_with_full_width_punctuation_or_traditional_characters_fi
         page = cadre.get(reverse("voice:demands"), {"q": q}).content.decode()
         assert demand.tracking_no in page, q
     assert demand.tracking_no not in cadre.get(reverse("voice:demands"), {"q": "食堂"}).content.decode()
+
+
+def test_the_api_gives_cadres_the_words_as_typed_with_numbers_masked(world):
+    from tests.test_api import Api
+
+    said = "夜班补贴（去年）一直没发，联系电话１３９８７６５４３２１。"
+    r = Api(world.cadre_a).post(
+        f"/api/voice/orgs/{world.union_a.code}/demands", {"text": said, "source": "hotline", "kind": "demand"}
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["text"] == "夜班补贴（去年）一直没发，联系电话[手机号]。"
+    assert Demand.objects.get().text == said
