@@ -261,6 +261,7 @@ BLIND_INDEX_KEY = secret("BLIND_INDEX_KEY", "dev-only-blind-index-key")
 # address from X-Forwarded-For only through that many hops (gonghui.core.middleware.client_ip);
 # 0 (the default) means the header is ignored and the socket address is recorded.
 GONGHUI_TRUSTED_PROXIES = _strict_int("GONGHUI_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "gonghui.core.middleware.client_ip"  # the lockout log records the same address
 
 TASKS = {
     "default": {

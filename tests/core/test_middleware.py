@@ -179,3 +179,20 @@ def test_a_view_that_asked_for_caching_is_overridden(client, world, settings):
     request.user = world.cadre_a
     response = NoStoreMiddleware(view)(request)
     assert response["Cache-Control"] == NO_STORE and "Expires" not in response
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded", "expected"),
+    [(0, "6.6.6.6", "198.51.100.4"), (1, "6.6.6.6, 203.0.113.7", "203.0.113.7")],
+)
+def test_the_login_lockout_log_records_the_same_address(client, world, settings, trusted, forwarded, expected):
+    from axes.models import AccessAttempt
+
+    settings.GONGHUI_TRUSTED_PROXIES = trusted
+    client.post(
+        reverse("accounts:login"),
+        {"username": world.cadre_a.mobile, "password": "wrong-password"},
+        HTTP_X_FORWARDED_FOR=forwarded,
+        REMOTE_ADDR="198.51.100.4",
+    )
+    assert AccessAttempt.objects.get().ip_address == expected
