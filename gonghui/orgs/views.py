@@ -58,12 +58,17 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     can_manage = scope.allows(Action.MANAGE_ORGS, org)
     children = list(selectors.org_with_member_counts(user=request.user, parent=org))
     history = object_history(object_type="orgs.org", object_id=org.pk) if can_manage else []
+    # The chain above and the merge target are named even outside the viewer's scope, but linked only
+    # where the viewer may open them: a grassroots cadre's own union page never leads to a 404.
+    ancestors = [(a, scope.allows(Action.VIEW, a)) for a in selectors.org_ancestors(org)]
     return render(
         request,
         "orgs/detail.html",
         {
             "org": org,
-            "ancestors": selectors.org_ancestors(org),
+            "ancestors": ancestors,
+            "parent_link": org.parent is not None and scope.allows(Action.VIEW, org.parent),
+            "merged_link": org.merged_into is not None and scope.allows(Action.VIEW, org.merged_into),
             "children": children,
             "members": selectors.subtree_member_count(org),
             "summary": selectors.capacity_summary(user=request.user, root=org) if not org.holds_members else None,
