@@ -437,3 +437,42 @@ def test_the_api_gives_cadres_the_words_as_typed_with_numbers_masked(world):
     assert r.status_code == 201, r.content
     assert r.json()["text"] == "夜班补贴（去年）一直没发，联系电话[手机号]。"
     assert Demand.objects.get().text == said
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_twenty_identical_survey_confirms_import_the_file_once(world):
+    """The survey import's confirm is a workflow step on a locked, versioned job: one click goes through,
+    the others find the job moved on and are refused; no form token is needed there."""
+    import threading
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    from gonghui.core.errors import DomainError
+    from gonghui.voice.services.imports import get_survey_job_for_user, survey_job_confirm, survey_job_create
+
+    text = "\ufeff内容,反映人\n宿舍热水经常停，洗澡很不方便：（一）早上；（二）晚上,木春梅\n".encode()
+    job = survey_job_create(org=world.union_a, upload=SimpleUploadedFile("问卷.csv", text), actor=world.cadre_a)
+    job = get_survey_job_for_user(world.cadre_a, job.pk)
+    barrier = threading.Barrier(20)
+    done: list[object] = []
+    refused: list[str] = []
+
+    def confirm() -> None:
+        try:
+            barrier.wait()
+            done.append(survey_job_confirm(job=job, version=job.version, actor=world.cadre_a))
+        except DomainError as exc:
+            refused.append(exc.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(done) == 1 and len(refused) == 19
+    imported = list(Demand.objects.values_list("text", flat=True))
+    assert imported == ["宿舍热水经常停，洗澡很不方便：（一）早上；（二）晚上"]  # typed punctuation kept
