@@ -14,7 +14,7 @@ from gonghui.accounts import services
 from gonghui.accounts.api import ERRORS, WRITE_ERRORS, caller
 from gonghui.accounts.models import Role, User
 from gonghui.accounts.scope import Action, scope_for
-from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.errors import NotFound
 from gonghui.core.text import tidy
 from gonghui.members.services.accounts_bulk import SKIP_REASONS, worker_accounts_for_union
 from gonghui.orgs.selectors import get_org_for_user
@@ -54,12 +54,13 @@ class AccountOut(Schema):
 
 class AccountPage(Schema):
     items: list[AccountOut]
-    next_cursor: int | None = Field(description="下一页传入 after=该值；没有下一页时为 null")
+    next_cursor: str | None = Field(description="下一页传入 cursor=该值；没有下一页时为 null")
+    prev_cursor: str | None = Field(description="上一页传入 cursor=该值；第一页时为 null")
 
 
 class AccountFilters(Schema):
-    q: str | None = Field(None, max_length=50, description="姓名开头，或手机号码（开头）")
-    after: int | None = Field(None, ge=0, le=MAX_ID)
+    q: str | None = Field(None, max_length=50, description="姓名开头，或手机号码（开头）；新建的账号在前")
+    cursor: str | None = Field(None, max_length=1000, description="上一次回答中的 next_cursor / prev_cursor")
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -131,10 +132,10 @@ def _manager(request: HttpRequest) -> User:
 @router.get("/", response={200: AccountPage, **ERRORS}, summary="账号列表（分页）", operation_id="account_list")
 def account_list(request: HttpRequest, filters: Query[AccountFilters]) -> AccountPage:
     actor = _manager(request)
-    page = selectors.account_search(actor=actor, q=filters.q or "", after_id=filters.after, limit=filters.limit)
-    if page.error:
-        raise DomainError(page.error, field="q")
-    return AccountPage(items=[account_out(u) for u in page.accounts], next_cursor=page.next_after)
+    page = selectors.account_search(actor=actor, q=filters.q or "", cursor=filters.cursor, size=filters.limit)
+    return AccountPage(
+        items=[account_out(u) for u in page.items], next_cursor=page.next_cursor, prev_cursor=page.prev_cursor
+    )
 
 
 @router.post("/", response={201: AccountCreatedOut, **WRITE_ERRORS}, summary="新建账号", operation_id="account_create")

@@ -19,7 +19,7 @@ class AccountSearchForm(forms.Form):
     q = forms.CharField(
         label="姓名或手机号码", max_length=50, required=False, widget=forms.TextInput(attrs={"type": "search"})
     )
-    after = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput)
+    cursor = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
 
 class AccountCreateForm(forms.Form):

@@ -4,7 +4,6 @@ searched by name or mobile and paged by id; the orgs and member records a manage
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,6 +13,7 @@ from gonghui.accounts.models import RoleAssignment, User
 from gonghui.accounts.scope import Action
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.identity import clean_id_number, parse_id_number
+from gonghui.core.pagination import DEFAULT_SIZE, Page, keyset_page
 from gonghui.core.text import tidy, tidy_name
 from gonghui.members.models import Member
 from gonghui.members.selectors import members_for
@@ -21,38 +21,30 @@ from gonghui.members.services import id_hmac
 from gonghui.orgs.models import Org, OrgStatus
 from gonghui.orgs.selectors import orgs_for
 
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
+NAMESPACE = "useradmin.accounts"
+ORDER = ("-id",)  # newest first
 
 
-@dataclass
-class AccountPage:
-    accounts: list[User]
-    next_after: int | None
-    error: str = ""
-
-
-def account_search(*, actor: Any, q: str = "", after_id: int | None = None, limit: int = PAGE_SIZE) -> AccountPage:
-    """The manager's accounts in id order: `q` is a full mobile, the start of one, or the start of a name."""
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
+def account_search(
+    *, actor: Any, q: str = "", cursor: str | None = None, size: int = DEFAULT_SIZE, strict: bool = True
+) -> Page[User]:
+    """The manager's accounts, newest first, one keyset page: `q` is a mobile (or its start) or the start
+    of a name. A bad `q` raises DomainError naming `q`; a bad cursor BadCursor (pages: strict=False)."""
     qs = manageable_users(actor)
     text = tidy(q)
     if text:
         digits = re.sub(r"[\s\-]", "", text)
         if digits.isdigit():
             if len(digits) > 11:
-                return AccountPage([], None, "手机号码最多11位")
+                raise DomainError("手机号码最多11位", field="q")
             qs = qs.filter(mobile__startswith=digits)
         else:
             name = tidy_name(text)
             if len(name) > 50:
-                return AccountPage([], None, "姓名太长")
+                raise DomainError("姓名太长", field="q")
             qs = qs.filter(name__startswith=name)
-    if after_id is not None:
-        qs = qs.filter(pk__gt=after_id)
-    rows = list(qs.select_related("member", "managed_at").order_by("pk")[: limit + 1])
-    next_after = rows[limit - 1].pk if len(rows) > limit else None
-    return AccountPage(rows[:limit], next_after)
+    qs = qs.select_related("member", "managed_at")
+    return keyset_page(qs, order=ORDER, namespace=NAMESPACE, cursor=cursor, size=size, strict=strict)
 
 
 def get_account_for_user(actor: Any, pk: Any) -> User:

@@ -50,12 +50,13 @@ def account_list(request: HttpRequest) -> HttpResponse:
     page = None
     if form.is_valid() or not request.GET:
         data = form.cleaned_data if request.GET else {}
-        page = selectors.account_search(actor=request.user, q=data.get("q") or "", after_id=data.get("after"))
-        if page.error:
-            form.add_error("q", page.error)
-    return _no_store(
-        render(request, "useradmin/list.html", {"form": form, "page": page, "first_page": not request.GET.get("after")})
-    )
+        try:
+            page = selectors.account_search(
+                actor=request.user, q=data.get("q") or "", cursor=data.get("cursor") or None, strict=False
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+    return _no_store(render(request, "useradmin/list.html", {"form": form, "page": page}))
 
 
 @login_required

@@ -52,12 +52,17 @@ def test_list_searches_by_name_and_mobile_and_pages_by_keyset(world: World):
     assert world.cadre_a.name in r.content.decode()
     from gonghui.useradmin.selectors import account_search
 
-    first = account_search(actor=world.county_admin, q="翻页", limit=2)
-    second = account_search(actor=world.county_admin, q="翻页", after_id=first.next_after, limit=2)
-    assert first.next_after and {u.pk for u in first.accounts}.isdisjoint({u.pk for u in second.accounts})
+    first = account_search(actor=world.county_admin, q="翻页", size=2)
+    second = account_search(actor=world.county_admin, q="翻页", cursor=first.next_cursor, size=2)
+    third = account_search(actor=world.county_admin, q="翻页", cursor=second.next_cursor, size=2)
+    pages = [[u.name for u in p.items] for p in (first, second, third)]
+    assert pages == [["翻页4", "翻页3"], ["翻页2", "翻页1"], ["翻页0"]] and third.next_cursor is None
     r = c.get("/sysadmin/", {"q": "1" * 14})
     assert r.status_code == 200 and "最多11位" in r.content.decode()
-    assert c.get("/sysadmin/", {"after": "abc"}).status_code == 200
+    r = c.get("/sysadmin/", {"cursor": "forged"})
+    assert r.status_code == 200 and "翻页参数" in r.content.decode()
+    r = c.get("/sysadmin/", {"q": "翻页", "cursor": first.next_cursor})
+    assert "翻页2" in r.content.decode() and "翻页4" not in r.content.decode()
 
 
 def test_create_shows_the_one_time_password_once_and_the_first_login_must_change_it(world: World):
@@ -169,6 +174,10 @@ def test_api_create_grant_reset_and_errors(world: World):
     assert r.status_code == 200 and r.json()["one_time_password"] != body["one_time_password"]
     r = client.get("/api/accounts/", {"q": "接口"}, **h)
     assert [a["id"] for a in r.json()["items"]] == [pk] and r.json()["next_cursor"] is None
+    r = client.get("/api/accounts/", {"cursor": "forged"}, **h)
+    assert r.status_code == 422 and r.json()["field"] == "cursor"
+    r = client.get("/api/accounts/", {"q": "1" * 14}, **h)
+    assert r.status_code == 422 and r.json()["field"] == "q"
     r = client.get(f"/api/accounts/{world.city_admin.pk}", **h)
     assert r.status_code == 404
 
