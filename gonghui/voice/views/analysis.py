@@ -13,6 +13,7 @@ from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
 
 from .. import selectors
+from ..choices import RunStatus
 from ..forms import RenameForm, RunForm
 from ..models import Issue
 from ..services import issue_merge, issue_rename, issue_split, run_start
@@ -68,7 +69,12 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
         run = selectors.get_run_for_user(request.user, pk)
     except NotFound:
         raise Http404 from None
-    return render(request, "voice/_run_status.html", {"run": run, "org": run.scope_org})
+    response = render(request, "voice/_run_status.html", {"run": run, "org": run.scope_org})
+    if request.htmx and run.status == RunStatus.DONE:
+        # The page polled this while the run worked; now the issue list under it is out of date: htmx
+        # reloads the whole page, which shows the new issues (a failed run only shows its message here).
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _issue_or_404(request: HttpRequest, pk: int | str, action: Action = Action.VIEW) -> Issue:
