@@ -121,3 +121,33 @@ def test_admin_creates_cadre_cadre_adds_member_member_activates_and_speaks(
     worker = User.objects.get(mobile=WORKER_MOBILE)
     assert worker.member is not None and worker.member.name == "和阿花"
     assert Demand.objects.filter(submitter=worker).count() == 1
+
+
+def _fits(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"  # type: ignore[index]
+
+
+def test_account_pages_work_on_a_phone(phone_page: Page, live_server, world) -> None:  # type: ignore[no-untyped-def]
+    """A county system admin at 375 px: list, an account of its county, reset its password."""
+    url = live_server.url
+    page = phone_page
+    login(page, url, world.county_admin.mobile)
+    page.goto(f"{url}/sysadmin/")
+    expect(page.locator("h1")).to_have_text("账号管理")
+    expect(page.locator("main")).to_contain_text(world.cadre_a.name)
+    expect(page.locator("main")).not_to_contain_text(world.cadre_b.name)  # another county's account
+    _fits(page)
+    assert_accessible(page)
+    page.click(f"text={world.cadre_a.name}")
+    expect(page.locator("h1")).to_have_text(world.cadre_a.name)
+    _fits(page)
+    assert_accessible(page)
+    page.click("button:has-text('重置密码')")
+    expect(page.locator("h1")).to_have_text("密码已重置")
+    _fits(page)
+    assert_accessible(page)
+    page.goto(f"{url}/members/accounts/bulk/?org={world.union_a.code}")
+    expect(page.locator("main")).to_contain_text("在册会员")
+    _fits(page)
+    assert_accessible(page)
