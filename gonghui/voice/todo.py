@@ -12,7 +12,7 @@ from gonghui.accounts.scope import Action
 from gonghui.core.todo import TodoSource, register_sources
 
 from .choices import ReportStatus
-from .selectors import open_demands, reports_for, urgent_demands
+from .selectors import URGENT_DAYS, open_demands, reports_for, urgent_demands
 
 
 def demands_waiting(user: Any) -> int:
@@ -36,10 +36,10 @@ register_sources(
         TodoSource(
             key="voice.urgent",
             label="紧急诉求未办结",
-            hint="涉及欠薪、工伤、安全隐患、职业病或人身安全，尚未向党政反映",
+            hint=f"近{URGENT_DAYS}天反映的欠薪、工伤、安全隐患、职业病或人身安全问题，尚未向党政反映",
             action=Action.VIEW,
             count=urgent_waiting,
-            url=lambda: reverse("voice:demands") + "?status=open&urgent=1",
+            url=lambda: reverse("voice:demands") + f"?status=open&urgent=1&days={URGENT_DAYS}",
             tone="danger",
             order=5,
         ),

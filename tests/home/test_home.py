@@ -72,7 +72,7 @@ def test_cadre_a_sees_every_waiting_item_with_its_count_and_link(pending_a):
     }
     body = r.content.decode()
     assert 'href="/members/queues/#join-queue"' in body
-    assert 'href="/voice/demands/?status=open&amp;urgent=1"' in body
+    assert 'href="/voice/demands/?status=open&amp;urgent=1&amp;days=30"' in body
     assert "紧急" in body
 
 
@@ -115,7 +115,7 @@ def test_every_link_on_the_page_lists_exactly_the_counted_items(pending_a):
     shown = counts(c.get("/"))
     demands = c.get(reverse("voice:demands") + "?status=open").content.decode()
     assert demands.count('class="mono">') == shown["voice.demands"]
-    urgent = c.get(reverse("voice:demands") + "?status=open&urgent=1").content.decode()
+    urgent = c.get(reverse("voice:demands") + "?status=open&urgent=1&days=30").content.decode()
     assert urgent.count('class="mono">') == shown["voice.urgent"]
     imports = c.get(reverse("members:import_upload") + "?state=validated").content.decode()
     assert imports.count("/members/roster/jobs/") == shown["members.imports"]

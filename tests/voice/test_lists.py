@@ -149,10 +149,22 @@ def test_open_and_urgent_filters_list_what_the_home_page_counts(world):
         actor=world.cadre_a, org=world.union_a, text="车间工人受伤了没人管工伤认定", source=DemandSource.VISIT
     )
     Demand.objects.filter(pk=injured.pk).update(status=DemandStatus.REPORTED)  # already taken up
+    old = demand_enter(
+        actor=world.cadre_a,
+        org=world.union_a,
+        text="去年冬天的工资到现在还拖欠着没发",
+        source=DemandSource.VISIT,
+        submitted_on=dt.date.today() - dt.timedelta(days=45),
+    )
+    # the 待办 card: urgent, open, and of the last 30 days
     assert set(urgent_demands(world.cadre_a)) == {unpaid}
+    assert set(urgent_demands(world.cadre_a, days=60)) == {unpaid, old}
     c = client_for(world.cadre_a)
-    body = c.get(reverse("voice:demands"), {"status": "open", "urgent": "1"}).content.decode()
+    body = c.get(reverse("voice:demands"), {"status": "open", "urgent": "1", "days": "30"}).content.decode()
     assert unpaid.tracking_no in body and plain.tracking_no not in body and injured.tracking_no not in body
+    assert old.tracking_no not in body
+    body = c.get(reverse("voice:demands"), {"status": "open", "urgent": "1", "days": "junk"}).content.decode()
+    assert unpaid.tracking_no in body and old.tracking_no in body  # a bad window is no window
     body = c.get(reverse("voice:demands"), {"status": "open"}).content.decode()
     assert unpaid.tracking_no in body and plain.tracking_no in body and injured.tracking_no not in body
     # another union's cadre: none of it

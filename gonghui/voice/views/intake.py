@@ -27,6 +27,8 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     source = request.GET.get("source", "")
     q = request.GET.get("q", "").strip()[:50]
     urgent = request.GET.get("urgent", "") == "1"
+    raw_days = request.GET.get("days", "")
+    days = int(raw_days) if raw_days.isdigit() and 0 < int(raw_days) <= 3660 else None  # else: any date
     page = selectors.demand_page(
         request.user,
         cursor=request.GET.get("cursor"),
@@ -36,6 +38,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
         source=source,
         q=q,
         urgent=urgent,
+        days=days,
     )
     return render(
         request,
@@ -45,7 +48,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
             "orgs": org_choices(request.user, Action.VIEW),
             "statuses": [(selectors.OPEN, "未向党政反映（已受理或已归入议题）"), *DemandStatus.choices],
             "sources": DemandSource.choices,
-            "filters": {"org": org_code, "status": status, "source": source, "q": q, "urgent": urgent},
+            "filters": {"org": org_code, "status": status, "source": source, "q": q, "urgent": urgent, "days": days},
             "can_enter": bool(scope_for(request.user).paths.get(Action.VOICE)),
         },
     )
