@@ -112,6 +112,8 @@ def iter_xls(path: Path, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
         code = 0
         try:
             os.close(read_fd)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)  # calamine's own report of a failed allocation is not for the server log
             _child(path, limits, write_fd)
         except MemoryError:
             try:

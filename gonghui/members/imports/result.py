@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gonghui.core.tabular.errors import MAX_LISTED_ERRORS, RowError
+from gonghui.core.tabular.errors import RowError
 
 __all__ = ["MAX_LISTED_ERRORS", "ImportResult", "RowError"]
+
+# beyond this an import of a broken file only counts its problems (the page lists the first 1,000 and
+# says how many more; the command line and the API list up to this many)
+MAX_LISTED_ERRORS = 10_000
 
 
 @dataclass

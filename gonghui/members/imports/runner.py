@@ -370,10 +370,32 @@ def _scan(
     with transaction.atomic(savepoint=False):  # the temporary table lives as long as the transaction
         seen = SeenRows(connections[DEFAULT_DB_ALIAS])
         seen.open()
-        _scan_rows(
-            rows, header, org=org, actor=actor, result=result, write=write, seen=seen, progress=progress, total=total
-        )
+        try:
+            _scan_rows(
+                rows,
+                header,
+                org=org,
+                actor=actor,
+                result=result,
+                write=write,
+                seen=seen,
+                progress=progress,
+                total=total,
+            )
+        except TabularFileError as exc:
+            # a row the reader refuses (a NUL, an oversized cell, too many rows) ends the file's reading; it is
+            # one more problem of the file, and leaves the transaction usable (a caller's, in a check)
+            result.add(exc.as_row_error(_column_names(header)))
         seen.close()
+
+
+def _column_names(header: HeaderMap) -> list[str]:
+    names: list[str] = []
+    for field, index in header.index.items():
+        if index >= len(names):
+            names.extend([""] * (index + 1 - len(names)))
+        names[index] = header.label(field)
+    return names
 
 
 def _scan_rows(

@@ -1,0 +1,50 @@
+"""Read one table through the shared reader in a process of its own and report what it cost.
+
+    python -m tests.data.hostile.probe PATH [ORIGINAL_NAME]
+
+Prints one JSON object: the refusal (message, row, column) or the rows read, the seconds, and the
+process's peak memory (ru_maxrss) — measured by the tests, whose own process would hide it."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings.test")
+    import django
+
+    django.setup()
+    from gonghui.core.tabular.errors import TabularFileError
+    from gonghui.core.tabular.headers import HeaderSpec, find_header
+    from gonghui.core.tabular.reader import iter_rows, open_table
+
+    path = Path(sys.argv[1])
+    name = sys.argv[2] if len(sys.argv) > 2 else path.name
+    spec = HeaderSpec(aliases={"name": ("姓名",), "text": ("内容",)}, labels={"name": "姓名"}, required=("name",))
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    out: dict[str, object] = {}
+    try:
+        table = open_table(path, original_name=name)
+        rows = iter_rows(table)
+        header, problems = find_header(rows, spec)  # type: ignore[arg-type]
+        count = 0
+        for _number, _cells in rows:
+            count += 1
+        out = {"rows": count, "header": header.row if header else 0, "problems": [p.message for p in problems]}
+    except TabularFileError as exc:
+        out = {"error": exc.message, "row": exc.row, "column": exc.column}
+    out["seconds"] = round(time.perf_counter() - started, 3)
+    out["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["base_mb"] = round(base / 1024, 1)
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
