@@ -2,7 +2,7 @@
 
     with transaction.atomic():
         member = lock(members_for(actor, Action.EDIT), pk)          # NotFound when absent or out of scope
-        result = model_update(instance=member, fields=EDITABLE, data=cleaned)
+        result = model_update(instance=member, fields=EDITABLE, data=cleaned, bump="version")
         if result.changed:
             audit.record(actor=actor, action="member.update", obj=member, before=result.before, after=result.after)
 
@@ -56,12 +56,14 @@ def model_update(
     fields: Iterable[str],
     data: Mapping[str, Any],
     clean: bool = True,
+    bump: str | None = None,
 ) -> Updated[M]:
     """Set the `fields` present in `data` on `instance`; save those that changed; say what changed.
 
-    Bad values become a DomainError naming the field (its verbose name in the message, its name in
-    `.field`). A field name the model does not have is a programming error (ValueError). Many-to-many
-    fields are not handled here: set them explicitly in the service.
+    `bump` names a counter (optimistic locking's "version") raised by one in the same UPDATE when,
+    and only when, something changed. Bad values become a DomainError naming the field (its verbose
+    name in the message, its name in `.field`). A field name the model does not have is a programming
+    error (ValueError). Many-to-many fields are not handled here: set them explicitly in the service.
     """
     opts = instance._meta
     changed: list[models.Field[Any, Any]] = []
@@ -110,7 +112,12 @@ def model_update(
     for f in opts.concrete_fields:
         if getattr(f, "auto_now", False) and f.attname not in written:
             written.append(f.attname)  # pre_save stamps it; update_fields must name it to write it
+    if bump is not None:
+        setattr(instance, bump, models.F(bump) + 1)
+        written.append(opts.get_field(bump).attname)
     instance.save(update_fields=written)
+    if bump is not None:
+        instance.refresh_from_db(fields=[bump])
     return Updated(instance=instance, changed=True, fields=written, before=before, after=after)
 
 

@@ -146,3 +146,13 @@ def test_lock_holds_the_row_until_commit(world):
         order.append("first")
     t.join(10)
     assert order == ["first", "second"]
+
+
+def test_model_update_bumps_the_version_only_when_something_changed(world):
+    org = Org.objects.get(pk=world.union_a.pk)
+    start = org.version
+    assert not model_update(instance=org, fields=["name"], data={"name": org.name}, bump="version").changed
+    assert Org.objects.get(pk=org.pk).version == start
+    result = model_update(instance=org, fields=["name"], data={"name": "古城区某酒店工会（新）"}, bump="version")
+    assert result.changed and "version" in result.fields and "version" not in result.after
+    assert org.version == start + 1 == Org.objects.get(pk=org.pk).version
