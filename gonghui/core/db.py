@@ -114,7 +114,9 @@ def model_update(
             written.append(f.attname)  # pre_save stamps it; update_fields must name it to write it
     if bump is not None:
         setattr(instance, bump, models.F(bump) + 1)
-        written.append(opts.get_field(bump).attname)
+        counter = opts.get_field(bump)
+        assert isinstance(counter, models.Field), f"{opts.label}.{bump} is not a column"
+        written.append(counter.attname)
     instance.save(update_fields=written)
     if bump is not None:
         instance.refresh_from_db(fields=[bump])
