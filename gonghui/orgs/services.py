@@ -12,8 +12,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from gonghui.accounts.scope import Action, scope_for
-from gonghui.core import audit
-from gonghui.core.errors import DomainError, NotFound, StaleVersion
+from gonghui.core import audit, workflow
+from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.identity import region_code_known, validate_credit_code
 from gonghui.core.text import tidy
 from gonghui.orgs.selectors import get_org_for_user
@@ -140,11 +140,53 @@ def org_create(*, parent: Org | None, kind: str, name: str, code: str | None = N
     return org
 
 
-def _locked(org_pk: int, version: int | None) -> Org:
-    org = Org.objects.select_for_update().get(pk=org_pk)
-    if version is not None and org.version != version:
-        raise StaleVersion()
+def _itself(org: Org) -> Org:
     return org
+
+
+# An org's status is a small workflow: 正常 → 已撤销 (close), 正常 → 已合并 (merge), both by who manages
+# the org. Edits that keep the status (rename, figures, move) take the same lock and version check.
+ORG_FLOW = workflow.Workflow(
+    name="org",
+    model=Org,
+    states=OrgStatus,
+    field="status",
+    scope=scope_for,
+    not_found="未找到该工会组织",
+    wrong_state="该组织{state}，不能{step}",
+    tones={OrgStatus.ACTIVE: "ok", OrgStatus.MERGED: "info", OrgStatus.CLOSED: "plain"},
+    steps=[
+        workflow.Step(
+            "close",
+            "撤销",
+            sources={OrgStatus.ACTIVE},
+            target=OrgStatus.CLOSED,
+            action=Action.MANAGE_ORGS,
+            org=_itself,
+            audit="org.close",
+            comment="required",
+            comment_label="撤销原因",
+            comment_field="reason",
+            tone="danger",
+        ),
+        workflow.Step(
+            "merge",
+            "合并",
+            sources={OrgStatus.ACTIVE},
+            target=OrgStatus.MERGED,
+            action=Action.MANAGE_ORGS,
+            org=_itself,
+            audit="org.merge",
+        ),
+    ],
+)
+
+
+def _locked(org_pk: int, version: int | None) -> Org:
+    try:
+        return workflow.lock(Org, org_pk, version=version)
+    except NotFound:
+        raise NotFound("未找到该工会组织") from None
 
 
 @transaction.atomic
@@ -220,16 +262,15 @@ def org_merge(*, source: Org, target: Org, actor: Any, version: int | None = Non
     for child in Org.objects.filter(parent=src, status=OrgStatus.ACTIVE):
         org_move(org=child, new_parent=dst, actor=actor)
     src.refresh_from_db()
-    Org.objects.filter(pk=src.pk).update(
-        status=OrgStatus.MERGED, merged_into=dst, closed_at=timezone.now(), version=F("version") + 1
-    )
-    src.refresh_from_db()
-    audit.record(
+    # the children's moves bumped the source's version too: the step checks the state, not the form
+    workflow.run(
+        ORG_FLOW,
+        src,
+        step="merge",
         actor=actor,
-        action="org.merge",
-        obj=src,
-        before={"status": OrgStatus.ACTIVE},
-        after={"status": OrgStatus.MERGED, "merged_into": dst.pk, "moved": moved},
+        version=None,
+        values={"merged_into": dst, "closed_at": timezone.now()},
+        audit_after={"merged_into": dst.pk, "moved": moved},
     )
     return dst
 
@@ -237,28 +278,22 @@ def org_merge(*, source: Org, target: Org, actor: Any, version: int | None = Non
 @transaction.atomic
 def org_close(*, org: Org, reason: str, actor: Any, version: int | None = None) -> Org:
     """撤销: refused while members or active child unions remain, so nobody is left without a union."""
-    locked = _locked(org.pk, version)
-    _check_manage(actor, locked)
     reason = tidy(reason)
-    if not reason:
-        raise DomainError("请填写撤销原因", field="reason")
-    if not locked.is_active:
-        raise DomainError("该组织已撤销或已合并", field="status")
+    locked = workflow.run(
+        ORG_FLOW,
+        org,
+        step="close",
+        actor=actor,
+        version=version,
+        comment=reason,
+        values={"closed_at": timezone.now(), "closed_reason": reason[:200]},
+        audit_after={"reason": reason},
+    )
+    # checked on the locked row; a refusal rolls the step back with everything else
     if locked.members.filter(status="active").exists():
         raise DomainError("该工会还有在会会员，请先办理转会或合并后再撤销", field="status")
     if Org.objects.filter(parent=locked, status=OrgStatus.ACTIVE).exists():
         raise DomainError("该组织还有下级组织，请先移走或撤销下级组织", field="status")
-    Org.objects.filter(pk=locked.pk).update(
-        status=OrgStatus.CLOSED, closed_at=timezone.now(), closed_reason=reason[:200], version=F("version") + 1
-    )
-    locked.refresh_from_db()
-    audit.record(
-        actor=actor,
-        action="org.close",
-        obj=locked,
-        before={"status": "active"},
-        after={"status": "closed", "reason": reason},
-    )
     return locked
 
 

@@ -14,6 +14,7 @@ register_actions(
         "demand.submit": "职工提交诉求",
         "issue.add_demand": "把诉求归入议题",
         "issue.merge": "合并议题",
+        "issue.merged_into": "议题并入其他议题",
         "issue.rename": "议题改名",
         "issue.split": "拆分议题",
         "reply.rate": "职工评价答复",

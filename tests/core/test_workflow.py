@@ -141,6 +141,7 @@ def test_an_unknown_step_or_a_table_naming_unknown_states_is_refused():
 
 def test_the_state_badge_and_the_buttons_on_a_page(world):
     flow = _flow()
+    kept = workflow.REGISTRY.get(Org)
     workflow.REGISTRY[Org] = flow
     try:
         request = RequestFactory().get("/")
@@ -150,5 +151,8 @@ def test_the_state_badge_and_the_buttons_on_a_page(world):
             "{% allowed_steps org as s %}{% for x in s %}{{ x.label }}{% endfor %}"
         ).render(Context({"org": world.union_a, "request": request}))
     finally:
-        workflow.REGISTRY.pop(Org, None)
+        if kept is None:
+            workflow.REGISTRY.pop(Org, None)
+        else:
+            workflow.REGISTRY[Org] = kept
     assert html == '<span class="badge badge-ok state-active">正常</span>|撤销'

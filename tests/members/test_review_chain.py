@@ -332,3 +332,19 @@ def test_every_queue_post_refuses_a_body_of_the_wrong_json_type_and_changes_noth
         r = api.post_raw(url, raw)
         assert r.status_code == 422 and r.json()["field"] == field, (raw, r.content)
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("route", ["/api/voice/demands", "/api/voice/orgs/{code}/demands"])
+def test_the_voice_write_routes_refuse_a_body_of_the_wrong_json_type_too(world, route):
+    """Their bodies have required fields, so a JSON array or string never reads as "all defaults"; this
+    keeps it so (the approve/release hole of §5c was a body whose every field was optional)."""
+    from gonghui.voice.models import Demand
+
+    actor = world.cadre_a if "{code}" in route else world.worker
+    route = route.format(code=world.union_a.code)
+    api = Api(actor)
+    before = (Demand.objects.count(), AuditEvent.objects.count())
+    for raw in BAD_BODIES:
+        r = api.post_raw(route, raw)
+        assert r.status_code == 422, (raw, r.content)
+    assert (Demand.objects.count(), AuditEvent.objects.count()) == before

@@ -9,11 +9,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from gonghui.accounts.scope import Action, scope_for
-from gonghui.core import audit
+from gonghui.core import audit, workflow
 from gonghui.core.errors import DomainError, NotFound, StaleVersion
 from gonghui.core.text import tidy
 
 from ..choices import DemandStatus, IssueStatus, ReportStatus
+from ..flows import ISSUE_FLOW
 from ..models import Demand, Issue, IssueMembership, ReportItem
 from .reports import reported_issues_sync
 from .strength import refresh_issue_figures
@@ -79,9 +80,16 @@ def issue_merge(*, actor: Any, target: Issue, sources: list[Issue]) -> Issue:
     _follow_into_drafts([o.pk for o in others], into)
     IssueMembership.objects.filter(issue__in=others).update(issue=into, pinned=True)
     IssueMembership.objects.filter(issue=into).update(pinned=True)
-    Issue.objects.filter(pk__in=[o.pk for o in others]).update(
-        status=IssueStatus.MERGED, merged_into=into, updated_at=timezone.now()
-    )
+    for other in others:  # 有效 → 已合并, each with its state-change row and audit event
+        workflow.run(
+            ISSUE_FLOW,
+            other,
+            step="merge_into",
+            actor=actor,
+            version=None,
+            values={"merged_into": into},
+            audit_after={"into": into.pk, "label": into.label},
+        )
     into.version = F("version") + 1
     into.save(update_fields=["version", "updated_at"])
     into.refresh_from_db()

@@ -10,13 +10,14 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from gonghui.accounts.scope import Action, scope_for
-from gonghui.core import audit
+from gonghui.core import audit, workflow
 from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
 from gonghui.core.notify import notify_many
 from gonghui.core.text import mask_personal_numbers, tidy_text
 from gonghui.orgs.models import Org
 
-from ..choices import REPORT_TRANSITIONS, DemandStatus, IssueStatus, ReportStatus
+from ..choices import DemandStatus, IssueStatus, ReportStatus
+from ..flows import REPORT_FLOW
 from ..models import Answer, Demand, DemandReply, Issue, IssueMembership, Report, ReportItem
 
 MAX_ISSUES = 20
@@ -48,12 +49,6 @@ def _lock(report: Report, actor: Any, version: int | None, *, expect: str) -> Re
     if locked.status != expect:
         raise DomainError(f"该专报{locked.get_status_display()}，不能进行这一步", field="status")
     return locked
-
-
-def _move(report: Report, to: str) -> None:
-    if to not in REPORT_TRANSITIONS[report.status]:
-        raise DomainError("专报状态不允许这样变更", field="status")
-    report.status = to
 
 
 @transaction.atomic
@@ -178,7 +173,8 @@ def report_submit(
             raise DomainError(
                 f"议题“{item.issue.label}”{item.issue.get_status_display()}或已没有诉求，请重新生成专报", field="issues"
             )
-    _move(locked, ReportStatus.SUBMITTED)
+    # the content is frozen as it will read once sent: built with the new status and recipient
+    locked.status = ReportStatus.SUBMITTED
     locked.submitted_to = _line(submitted_to, "submitted_to", "报送对象（党委或政府部门）", required=True)
     locked.submitted_on = when
     issue_ids = list(locked.items.values_list("issue_id", flat=True))
@@ -186,17 +182,16 @@ def report_submit(
     Demand.objects.filter(
         memberships__issue_id__in=issue_ids, status__in=[DemandStatus.RECEIVED, DemandStatus.CLUSTERED]
     ).update(status=DemandStatus.REPORTED)
-    locked.snapshot = content_to_json(build_report_content(locked))
-    locked.version = F("version") + 1
-    locked.save()
-    locked.refresh_from_db()
-    audit.record(
+    snapshot = content_to_json(build_report_content(locked))
+    return workflow.run(
+        REPORT_FLOW,
+        locked,
+        step="submit",
         actor=actor,
-        action="report.submit",
-        obj=locked,
-        after={"submitted_to": locked.submitted_to, "submitted_on": str(when), "issues": issue_ids},
+        version=version,
+        values={"submitted_to": locked.submitted_to, "submitted_on": when, "snapshot": snapshot},
+        audit_after={"submitted_to": locked.submitted_to, "submitted_on": str(when), "issues": issue_ids},
     )
-    return locked
 
 
 @transaction.atomic
@@ -213,7 +208,6 @@ def report_record_answer(
     answer_text = _long_text(text, "text", "答复内容")
     if not answer_text:
         raise DomainError("请填写答复内容", field="text")
-    _move(locked, ReportStatus.ANSWERED)
     answer = Answer.objects.create(
         report=locked,
         body=_line(body, "body", "答复单位", required=True),
@@ -221,9 +215,14 @@ def report_record_answer(
         answered_on=when,
         recorded_by=actor,
     )
-    locked.version = F("version") + 1
-    locked.save()
-    audit.record(actor=actor, action="report.answer", obj=locked, after={"body": answer.body, "on": str(when)})
+    workflow.run(
+        REPORT_FLOW,
+        locked,
+        step="answer",
+        actor=actor,
+        version=version,
+        audit_after={"body": answer.body, "on": str(when)},
+    )
     return answer
 
 
@@ -263,19 +262,23 @@ def report_feed_back(*, report_id: int) -> Report:
         body=f"{answer.body}：{answer.text[:120]}",
         url="/voice/mine/",
     )
+    figures = {"demands": len(fresh), "workers_notified": reached}
     if report.status == ReportStatus.ANSWERED:
-        _move(report, ReportStatus.FED_BACK)
-        report.fed_back_at = timezone.now()
+        # 已答复 → 已反馈: a step the platform takes (the background job), named after who recorded the answer
+        return workflow.run(
+            REPORT_FLOW,
+            report,
+            step="feed_back",
+            actor=answer.recorded_by,
+            version=None,
+            system=True,
+            values={"fed_back_at": timezone.now(), "workers_reached": F("workers_reached") + reached},
+            audit_after=figures,
+        )
+    # already fed back: late joiners get the answer too; the status stays
     report.workers_reached = F("workers_reached") + reached
-    report.version = F("version") + 1
-    report.save()
-    report.refresh_from_db()
-    audit.record(
-        actor=answer.recorded_by,
-        action="report.feed_back",
-        obj=report,
-        after={"demands": len(fresh), "workers_notified": reached},
-    )
+    workflow.bump_version(report, "workers_reached")
+    audit.record(actor=answer.recorded_by, action="report.feed_back", obj=report, after=figures)
     return report
 
 
