@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -44,7 +45,8 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=models.Model)
 
 CHILD_TIMEOUT_S = 6 * 3600
-_DB_NAME_ENV = "GONGHUI_JOB_DB_NAME"
+_DB_NAME_ENV = "GONGHUI_JOB_DB_NAME"  # the child uses the parent's database (a test database too) …
+_UPLOAD_DIR_ENV = "GONGHUI_JOB_UPLOAD_DIR"  # … and its upload folder
 
 
 # --- starting ------------------------------------------------------------------------------------------
@@ -87,7 +89,9 @@ def run_heavy(func_path: str, **kwargs: Any) -> dict[str, Any]:
         import_string(func_path)(**kwargs)
         return {"exit": 0, "in_child": False}
     conn = connections[DEFAULT_DB_ALIAS]
-    env = {**os.environ, _DB_NAME_ENV: str(conn.settings_dict["NAME"])}
+    from django.conf import settings
+
+    env = {**os.environ, _DB_NAME_ENV: str(conn.settings_dict["NAME"]), _UPLOAD_DIR_ENV: str(settings.UPLOAD_DIR)}
     env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "gonghui.settings.base"))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()
@@ -120,9 +124,12 @@ def _child_main(argv: list[str]) -> int:
     from django.conf import settings
 
     name = os.environ.get(_DB_NAME_ENV)
+    uploads = os.environ.get(_UPLOAD_DIR_ENV)
     django.setup()
     if name:
         settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"] = name  # the parent's database (a test database too)
+    if uploads:
+        settings.UPLOAD_DIR = Path(uploads)
     import_string(func_path)(**payload)
     return 0
 
