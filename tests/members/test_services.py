@@ -84,6 +84,42 @@ def test_update_checks_version_scope_and_audits_changes(world):
     assert Member.objects.get(pk=m.pk).employer == "某酒店"
 
 
+def test_update_of_an_unchanged_form_writes_nothing_and_keeps_the_version(world):
+    m = Member.objects.get(pk=world.member_a.pk)
+    events = AuditEvent.objects.count()
+    stamp = m.updated_at
+    same = {
+        "name": f" {m.name} ",
+        "mobile": m.mobile,
+        "ethnicity": m.ethnicity.removesuffix("族"),
+        "employer": m.employer,
+        "joined_on": m.joined_on.isoformat() if m.joined_on else "",
+        "is_migrant_worker": m.is_migrant_worker,
+    }
+    kept = member_update(member=m, data=same, version=m.version, actor=world.cadre_a)
+    assert kept.version == m.version == Member.objects.get(pk=m.pk).version
+    assert Member.objects.get(pk=m.pk).updated_at == stamp
+    assert AuditEvent.objects.count() == events
+    # the same form can be saved again (its version is still current), and a change then counts once
+    changed = member_update(
+        member=m, data={**same, "employer": "某酒店（前台）"}, version=m.version, actor=world.cadre_a
+    )
+    assert changed.version == m.version + 1 == Member.objects.get(pk=m.pk).version
+    event = AuditEvent.objects.get(action="member.update", object_id=str(m.pk))
+    assert event.before == {"employer": ""} and event.after == {"employer": "某酒店（前台）"}
+    assert AuditEvent.objects.count() == events + 1
+    with pytest.raises(StaleVersion, match="已被他人修改"):
+        member_update(member=m, data=same, version=m.version, actor=world.cadre_a)
+
+
+def test_update_of_the_name_refreshes_the_initials_and_audits_the_name_only(world):
+    m = Member.objects.get(pk=world.member_a.pk)
+    updated = member_update(member=m, data={"name": "和秀英"}, version=m.version, actor=world.cadre_a)
+    assert Member.objects.get(pk=m.pk).name_initials == "hxy" == updated.name_initials
+    event = AuditEvent.objects.get(action="member.update", object_id=str(m.pk))
+    assert event.before == {"name": m.name} and event.after == {"name": "和秀英"}
+
+
 def test_reveal_is_scoped_and_audited(world):
     number = member_reveal_id(member=world.member_a, actor=world.cadre_a)
     assert len(number) == 18 and number.endswith(world.member_a.id_masked[-4:])
@@ -189,6 +225,29 @@ def test_household_and_family(world):
         family_member_add(household=household, name="木小红", relation="child", is_student=True, actor=world.worker)
     with pytest.raises(NotFound):
         household_ensure(head=world.member_a, actor=world.cadre_b, address="越权")
+
+
+def test_household_address_audited_only_when_it_changes(world):
+    household = household_ensure(head=world.member_a, actor=world.worker, address="古城区七一街")
+    assert AuditEvent.objects.filter(action="household.update").count() == 1
+    assert not AuditEvent.objects.filter(action="household.create").exists()  # as before: the address says it
+    version = household.version
+    again = household_ensure(head=world.member_a, actor=world.cadre_a, address=" 古城区七一街 ")
+    assert again.version == version and AuditEvent.objects.filter(action="household.update").count() == 1
+    moved = household_ensure(head=world.member_a, actor=world.cadre_a, address="古城区七一街8号")
+    assert moved.version == version + 1
+    event = AuditEvent.objects.filter(action="household.update").latest("id")
+    assert event.before == {"address": "古城区七一街"} and event.after == {"address": "古城区七一街8号"}
+    assert household_ensure(head=world.member_a, actor=world.worker).version == version + 1
+    assert AuditEvent.objects.filter(action__startswith="household.").count() == 2
+
+
+def test_household_created_without_an_address_is_audited_once(world):
+    household_ensure(head=world.member_a, actor=world.worker, address="")
+    household_ensure(head=world.member_a, actor=world.worker)
+    assert list(AuditEvent.objects.filter(action__startswith="household.").values_list("action", flat=True)) == [
+        "household.create"
+    ]
 
 
 def test_transfer_out_of_the_platform_keeps_the_record(world):

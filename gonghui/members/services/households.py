@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
+from gonghui.core.db import model_update
 from gonghui.core.errors import Conflict, DomainError, NotFound
 from gonghui.core.text import tidy, tidy_name
 
@@ -27,21 +27,22 @@ def _check(member: Member, actor: Any) -> None:
 def household_ensure(*, head: Member, actor: Any, address: str | None = None) -> Household:
     _check(head, actor)
     household, created = Household.objects.select_for_update().get_or_create(head=head)
+    changed = False
     if address is not None:
-        before = household.address
-        household.address = tidy(address)[:200]
-        household.version = F("version") + 1
-        household.save()
-        household.refresh_from_db()
-        audit.record(
-            actor=actor,
-            action="household.update",
-            obj=household,
-            org_id=head.org_id,
-            before={"address": before},
-            after={"address": household.address},
+        result = model_update(
+            instance=household, fields=["address"], data={"address": tidy(address)[:200]}, bump="version"
         )
-    elif created:
+        changed = result.changed
+        if changed:  # only a write that happened is audited
+            audit.record(
+                actor=actor,
+                action="household.update",
+                obj=household,
+                org_id=head.org_id,
+                before=result.before,
+                after=result.after,
+            )
+    if created and not changed:
         audit.record(actor=actor, action="household.create", obj=household, org_id=head.org_id)
     return household
 

@@ -11,6 +11,7 @@ from django.db.models import F
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.crypto import decrypt
+from gonghui.core.db import lock, model_update
 from gonghui.core.errors import Conflict, DomainError, NotFound, StaleVersion
 from gonghui.core.identity import validate_mobile
 from gonghui.core.text import name_problem, tidy, tidy_name, tidy_text
@@ -230,22 +231,21 @@ def member_register(*, org: Org, values: dict[str, Any], actor: Any) -> Member:
 
 @transaction.atomic
 def member_update(*, member: Member, data: dict[str, Any], version: int, actor: Any) -> Member:
-    locked = Member.objects.select_for_update().get(pk=member.pk)
+    """Edit a member's profile. Only the fields that changed are written; the version goes up, and an
+    audit event (before/after of those fields) is written, only when something changed — saving an
+    unchanged form writes nothing, so the same form can still be saved afterwards."""
+    locked = lock(Member, member.pk, message="未找到该会员")
     if actor is not None and not scope_for(actor).allows(Action.EDIT, locked.org):
         raise NotFound("未找到该会员")
     if locked.version != version:
         raise StaleVersion()
     values = clean_profile({k: v for k, v in data.items() if k in PROFILE_FIELDS})
-    before = audit.snapshot(locked, list(values))
-    for key, value in values.items():
-        setattr(locked, key, value)
-    if "name" in values:
-        locked.name_initials = name_initials(values["name"])
-    locked.version = F("version") + 1
-    locked.save()
-    locked.refresh_from_db()
-    old, new = audit.diff(before, audit.snapshot(locked, list(values)))
-    if new:
+    if "name" in values and values["name"] != locked.name:
+        values["name_initials"] = name_initials(values["name"])  # derived from the name: not audited
+    result = model_update(instance=locked, fields=[*PROFILE_FIELDS, "name_initials"], data=values, bump="version")
+    if result.changed:
+        old = {k: v for k, v in result.before.items() if k != "name_initials"}
+        new = {k: v for k, v in result.after.items() if k != "name_initials"}
         audit.record(actor=actor, action="member.update", obj=locked, before=old, after=new)
     return locked
 
