@@ -6,13 +6,14 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TabularFileError
 from .limits import Limits
 
 SNIFF_BYTES = 1 << 20  # the encoding is decided from the first megabyte
-MAX_LINE_CHARS = 1 << 20  # one physical line; a real roster line is a few hundred characters
+MAX_LINE_BYTES = 1 << 20  # one physical line; a real roster line is a few hundred bytes
 _SAVE_AS = "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入"
 
 Cell = str
@@ -47,51 +48,77 @@ def detect_encoding(path: Path) -> str:
         raise TabularFileError(f"无法识别文件的文字编码（不是 UTF-8，也不是 GBK），{_SAVE_AS}") from None
 
 
-def has_nul(path: Path) -> bool:
-    """Whether any NUL byte is in the file (one pass in C; then the rows holding it are named)."""
+@dataclass(frozen=True)
+class RawFacts:
+    """What one pass over the bytes (C speed, 4 MB at a time) says before the csv module reads a line."""
+
+    nul: bool  # some NUL byte: the rows holding one are named while reading
+    longest_line: int  # bytes of the longest physical line
+    long_line_at: int  # 1-based number of the first line over MAX_LINE_BYTES (0: none)
+
+
+def raw_facts(path: Path) -> RawFacts:
+    nul = False
+    longest = 0
+    run = 0  # bytes of the line still open at the end of the previous block
+    lines = 0
+    long_at = 0
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 22):
-            if b"\x00" in chunk:
-                return True
-    return False
+            if not nul and b"\x00" in chunk:
+                nul = True
+            if b"\n" not in chunk:
+                run += len(chunk)
+            else:
+                pieces = chunk.split(b"\n")
+                widths = [run + len(pieces[0]), *map(len, pieces[1:-1])]
+                widest = max(widths)
+                longest = max(longest, widest)
+                if not long_at and widest > MAX_LINE_BYTES:
+                    long_at = lines + next(i for i, n in enumerate(widths) if n > MAX_LINE_BYTES) + 1
+                lines += len(pieces) - 1
+                run = len(pieces[-1])
+            if not long_at and run > MAX_LINE_BYTES:
+                long_at = lines + 1
+    return RawFacts(nul=nul, longest_line=max(longest, run), long_line_at=long_at)
 
 
-def _lines(fh: object, limits: Limits) -> Iterator[str]:
-    readline = fh.readline  # type: ignore[attr-defined]
-    number = 0
-    while True:
-        line = readline(MAX_LINE_CHARS)
-        if not line:
-            return
-        number += 1
-        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
-            raise TabularFileError(
-                f"第{number}行（按文本行计）内容过大（一行超过 {MAX_LINE_CHARS // 1024} K 字），"
-                "不像是正常的表格，已拒收",
-                row=number,
-            )
-        yield line
+def has_nul(path: Path) -> bool:
+    """Whether any NUL byte is in the file (one pass in C; then the rows holding it are named)."""
+    return raw_facts(path).nul
 
 
 def iter_csv(path: Path, encoding: str, limits: Limits) -> Iterator[tuple[int, list[Cell]]]:
-    nul = has_nul(path)
+    facts = raw_facts(path)
+    if facts.long_line_at:
+        raise TabularFileError(
+            f"第{facts.long_line_at}行（按文本行计）内容过大（一行超过 {MAX_LINE_BYTES // 1024 // 1024} MB），"
+            "不像是正常的表格，已拒收",
+            row=facts.long_line_at,
+        )
+    # a cell is never longer than its line: below the cap no cell needs measuring (the common case)
+    measure = facts.longest_line > limits.max_cell_chars
+    nul = facts.nul
+    max_rows = limits.max_rows
+    max_columns = limits.max_columns
     number = 0
     try:
         with path.open("r", encoding=encoding, newline="") as fh:
             # Excel numbers CSV records, not physical lines: a quoted cell may hold a line break.
-            for number, cells in enumerate(csv.reader(_lines(fh, limits)), start=1):
-                if number > limits.max_rows:
+            for number, cells in enumerate(csv.reader(fh), start=1):
+                if number > max_rows:
                     raise too_many_rows(limits)
-                if len(cells) > limits.max_columns:
+                if len(cells) > max_columns:
                     raise TabularFileError(
-                        f"第{number}行有 {len(cells)} 列，超过 {limits.max_columns} 列，不像是正常的表格，已拒收",
+                        f"第{number}行有 {len(cells)} 列，超过 {max_columns} 列，不像是正常的表格，已拒收",
                         row=number,
                     )
                 if nul:
                     refuse_nul(number, cells)
-                for i, c in enumerate(cells):
-                    if len(c) > limits.max_cell_chars:
-                        raise cell_too_big(number, i, limits)
+                if measure:
+                    for i, c in enumerate(cells):
+                        if len(c) > limits.max_cell_chars:
+                            raise cell_too_big(number, i, limits)
                 yield number, cells
     except UnicodeDecodeError:
         raise TabularFileError(
