@@ -13,7 +13,7 @@ from gonghui.accounts.scope import scope_for
 from gonghui.core.errors import DomainError, NotFound
 
 from .. import selectors
-from ..flows import JOIN_CHAIN
+from ..flows import JOIN_CHAIN, TRANSFER_CHAIN
 from ..forms import DecisionForm
 from ..services import transfer_accept, transfer_reject, transfer_release
 from ..services.joining import decide_join
@@ -34,13 +34,17 @@ def queues(request: HttpRequest) -> HttpResponse:
         if pos is not None and len(levels) > 1:
             n = [i for i, _, _ in levels].index(pos.index) + 1
             label = f"{pos.level.name}（第{n}级，共{len(levels)}级）"
-        setattr(r, "review_level", label)  # noqa: B010 (a label for this page only)
+        setattr(r, "review_level", label)  # noqa: B010 (labels for this page only)
+        setattr(r, "own_request", JOIN_CHAIN.own_refusal(r, request.user) is not None)  # noqa: B010
+    transfers = list(selectors.transfer_queue(user=request.user)[:QUEUE_LIMIT])
+    for t in transfers:
+        setattr(t, "own_request", TRANSFER_CHAIN.own_refusal(t, request.user) is not None)  # noqa: B010
     return render(
         request,
         "members/queues.html",
         {
             "joins": joins,
-            "transfers": list(selectors.transfer_queue(user=request.user)[:QUEUE_LIMIT]),
+            "transfers": transfers,
             "scope": scope_for(request.user),
         },
     )
