@@ -120,7 +120,7 @@ def test_worker_speaks_cadre_reports_answer_comes_back(phone_page: Page, page: P
 
     # 5. the worker reads the answer and rates it
     phone_page.goto(f"{url}/voice/mine/")
-    expect(phone_page.locator("nav")).to_contain_text("我的诉求")
+    expect(phone_page.locator("nav.nav")).to_contain_text("我的诉求")
     expect(phone_page.locator(".menu-list")).to_contain_text("有答复")
     assert_accessible(phone_page)
     phone_page.goto(f"{url}/voice/messages/")
