@@ -185,3 +185,21 @@ def test_every_end_of_a_survey_job_deletes_its_file(world):
     with pytest.raises(Exception) as denied:
         survey.survey_job_confirm(job=new(), version=1, actor=make_user("外人"))
     assert "未找到" in str(denied.value)
+
+
+@pytest.mark.django_db
+def test_an_analysis_run_whose_child_dies_is_failed_so_the_union_may_rerun(world, monkeypatch):
+    from gonghui.core import jobs
+    from gonghui.voice import tasks as voice_tasks
+    from gonghui.voice.models import ClusterRun
+    from gonghui.voice.services.analysis import run_start
+
+    started: list[tuple[str, tuple[object, ...]]] = []
+    monkeypatch.setattr(jobs, "start", lambda path, *args, inline: started.append((path, args)))
+    run = run_start(actor=world.cadre_a, scope_org=world.union_a)
+    assert started == [("gonghui.voice.tasks.analyse_demands", (run.pk,))]  # named, started after commit
+    monkeypatch.setattr(jobs, "run_heavy", lambda *a, **k: {"exit": -9, "in_child": True})
+    assert voice_tasks.analyse_demands.call(run.pk) == "failed"
+    run.refresh_from_db()
+    assert run.status == "failed" and "意外中止" in run.message
+    assert ClusterRun.objects.filter(scope_org=world.union_a).count() == 1

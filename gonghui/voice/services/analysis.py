@@ -59,12 +59,20 @@ def run_request(*, actor: Any, scope_org: Org, since: dt.date | None = None) -> 
 
 
 def run_start(*, actor: Any, scope_org: Org, since: dt.date | None = None) -> ClusterRun:
-    """Request a run and hand it to the background worker."""
-    from ..tasks import analyse_demands
+    """Request a run and hand it to the background worker once committed (core.jobs.start: the task is
+    named, not imported, so services and tasks never import each other in a circle)."""
+    from gonghui.core import jobs
 
     run = run_request(actor=actor, scope_org=scope_org, since=since)
-    analyse_demands.enqueue(run.pk)
+    jobs.start("gonghui.voice.tasks.analyse_demands", run.pk, inline=False)
     return run
+
+
+def run_fail_if_open(*, run_id: int, message: str) -> None:
+    """A run whose process died without a word (killed, out of memory) is failed, so the union may rerun."""
+    ClusterRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.FAILED, message=message[:300], finished_at=timezone.now(), stage="失败"
+    )
 
 
 def _progress_writer(run_id: int) -> Callable[[float, str], None]:
