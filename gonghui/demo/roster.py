@@ -448,13 +448,65 @@ def birth_region(rng: random.Random, county: County, birth: dt.date) -> str:
     return county.code
 
 
+# 学历 by GB/T 4658 (members/choices.py `Education`): 中专, 职业高中, 技校 and 高中 apart, 硕士/博士 apart.
+# Older teachers came from 中师 and many nurses from 卫校 (both 中专); plants hire from 技校.
 EDUCATION_BY_INDUSTRY: dict[str, tuple[tuple[str, int], ...]] = {
-    "education": (("college", 25), ("bachelor", 62), ("postgraduate", 10), ("senior", 3)),
-    "health": (("senior", 12), ("college", 38), ("bachelor", 42), ("postgraduate", 8)),
-    "public": (("college", 25), ("bachelor", 60), ("postgraduate", 10), ("senior", 5)),
-    "hydropower": (("senior", 30), ("college", 40), ("bachelor", 27), ("postgraduate", 3)),
+    "education": (
+        ("vocational", 2),
+        ("high_school", 1),
+        ("college", 25),
+        ("bachelor", 62),
+        ("master", 9),
+        ("doctorate", 1),
+    ),
+    "health": (
+        ("vocational", 9),
+        ("vocational_high", 1),
+        ("high_school", 2),
+        ("college", 38),
+        ("bachelor", 42),
+        ("master", 7),
+        ("doctorate", 1),
+    ),
+    "public": (("vocational", 2), ("high_school", 3), ("college", 25), ("bachelor", 60), ("master", 10)),
+    "hydropower": (
+        ("technical", 10),
+        ("vocational", 12),
+        ("vocational_high", 3),
+        ("high_school", 5),
+        ("college", 40),
+        ("bachelor", 27),
+        ("master", 3),
+    ),
 }
-EDUCATION_DEFAULT = (("primary", 10), ("junior", 40), ("senior", 30), ("college", 14), ("bachelor", 6))
+EDUCATION_DEFAULT = (
+    ("primary", 10),
+    ("junior", 40),
+    ("high_school", 13),
+    ("vocational", 8),
+    ("vocational_high", 4),
+    ("technical", 5),
+    ("college", 14),
+    ("bachelor", 6),
+)
+
+# 政治面貌 by GB/T 4762 (`PoliticalStatus`): which 民主党派 a member belongs to follows its usual circles —
+# 民进 and 民盟 among teachers, 农工党 among doctors, 民建 among business people, 九三 among engineers.
+DEMOCRATIC_PARTIES_BY_INDUSTRY: dict[str, tuple[tuple[str, int], ...]] = {
+    "education": (("capd", 35), ("cdl", 30), ("jiusan", 10), ("rcck", 10), ("cpwdp", 5), ("czgp", 5), ("cndca", 5)),
+    "health": (("cpwdp", 40), ("jiusan", 15), ("cdl", 15), ("capd", 10), ("rcck", 10), ("czgp", 10)),
+    "hydropower": (("jiusan", 35), ("cdl", 20), ("rcck", 15), ("cndca", 15), ("cpwdp", 10), ("czgp", 5)),
+}
+DEMOCRATIC_PARTIES_DEFAULT = (
+    ("cndca", 25),
+    ("rcck", 20),
+    ("cdl", 15),
+    ("jiusan", 10),
+    ("czgp", 10),
+    ("capd", 10),
+    ("cpwdp", 8),
+    ("tdsgl", 2),
+)
 
 
 def _pick(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
@@ -493,7 +545,9 @@ def make_worker(rng: random.Random, ids: IdNumbers, plan: UnionPlan, today: dt.d
     elif r < party_share + 0.01:
         political = "cpc_probationary"
     elif r < party_share + 0.015:
-        political = "democratic"
+        political = _pick(rng, DEMOCRATIC_PARTIES_BY_INDUSTRY.get(plan.industry, DEMOCRATIC_PARTIES_DEFAULT))
+    elif r < party_share + 0.017:
+        political = "nonparty"
     elif age <= 28 and r < party_share + 0.3:
         political = "cyl"
     else:
