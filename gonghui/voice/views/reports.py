@@ -21,7 +21,7 @@ from ..forms import AnswerForm, ReportEditForm, ReportSubmitForm
 from ..limits import ITEM_ASKS
 from ..models import Report
 from ..report_content import report_content
-from ..reporting import MissingCJKFont, render_docx, render_pdf
+from ..reporting.fonts import MissingCJKFont
 from ..services import (
     report_answer_and_feed_back,
     report_create,
@@ -31,9 +31,11 @@ from ..services import (
 )
 from .shared import org_choices, org_from, parse_ids, require_voice, step
 
+# format → (content type, renderer in ..reporting); python-docx, matplotlib and WeasyPrint load on the
+# first download, not with the URL conf.
 DOWNLOADS = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", render_docx),
-    "pdf": ("application/pdf", render_pdf),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "render_docx"),
+    "pdf": ("application/pdf", "render_pdf"),
 }
 
 
@@ -215,7 +217,10 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = _report_or_404(request, pk)
     if fmt not in DOWNLOADS:
         raise Http404
-    content_type, render_file = DOWNLOADS[fmt]
+    content_type, renderer = DOWNLOADS[fmt]
+    from .. import reporting
+
+    render_file = getattr(reporting, renderer)
     try:
         data = render_file(report_content(report))
     except MissingCJKFont as exc:  # a server set up without the Chinese fonts: say so, don't 500
