@@ -16,6 +16,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.members.models import JoinRequest, Member, TransferRequest
 from gonghui.members.services import join_request_submit, transfer_request_create
 from gonghui.orgs.models import Org, OrgStatus
+from tests.data.roster.builders import hanzi_number
 from tests.factories import make_id_number, make_member, make_user
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_me_lists_roles_and_actions(world):
 
 def test_member_list_is_scoped_masked_and_keyset_paginated(world):
     for i in range(5):
-        make_member(world.union_a, f"和{i}号", id_number=make_id_number(serial=900 + i))
+        make_member(world.union_a, f"和{hanzi_number(i)}号", id_number=make_id_number(serial=900 + i))
     api = Api(world.cadre_a)
     first = api.get("/api/members/", limit=3).json()
     assert len(first["items"]) == 3 and first["next_cursor"]
