@@ -91,8 +91,20 @@ class Chain:
         return self.levels
 
     def levels_on(self, obj: Any) -> list[tuple[int, Level, Any]]:
+        # asked several times per object (position, guards, buttons): kept on the object while the orgs
+        # it starts from stay the same
+        levels = self.configured_levels()
+        key = (levels, tuple(getattr(workflow.resolve(obj, lv.org), "pk", None) for lv in levels))
+        cached = getattr(obj, "_review_levels", None)
+        if cached is not None and cached[0] == key:
+            return list(cached[1])
+        out = self._levels_on(obj, levels)
+        obj._review_levels = (key, out)
+        return list(out)
+
+    def _levels_on(self, obj: Any, levels: tuple[Level, ...]) -> list[tuple[int, Level, Any]]:
         out = []
-        for index, level in enumerate(self.configured_levels()):
+        for index, level in enumerate(levels):
             org = workflow.resolve(obj, level.org)
             if level.kind is not None:
                 org = workflow.ancestor_of_kind(org, level.kind)
@@ -101,9 +113,17 @@ class Chain:
         return out
 
     def decisions(self, obj: Any) -> list[ReviewStep]:
-        return list(
+        """The decisions on `obj`, oldest first; kept on the object for its current version (every
+        decision bumps the version, so a refreshed or re-locked object reads them again)."""
+        key = (obj.pk, getattr(obj, "version", None))
+        cached = getattr(obj, "_review_decisions", None)
+        if cached is not None and cached[0] == key:
+            return list(cached[1])
+        rows = list(
             ReviewStep.objects.filter(content_type=_ct(obj), object_id=obj.pk, kind=self.kind).order_by("at", "id")
         )
+        obj._review_decisions = (key, rows)
+        return list(rows)
 
     def current_round(self, obj: Any, decided: list[ReviewStep] | None = None) -> int:
         decided = self.decisions(obj) if decided is None else decided

@@ -134,3 +134,13 @@ def test_two_racing_decisions_without_a_version_the_second_hears_it_is_already_d
     assert len(errors) == 1 and "该申请已通过，不能重复处理" in errors[0].message, results
     assert Member.objects.filter(name="和新来").count() == 1
     assert ReviewStep.objects.filter(object_id=req.pk).count() == 1
+
+
+def test_the_buttons_of_a_request_cost_one_query(world, django_assert_max_num_queries):
+    from gonghui.accounts.scope import scope_for
+    from gonghui.core import workflow
+
+    req = JoinRequest.objects.select_related("org").get(pk=_join(world, 913).pk)
+    scope_for(world.cadre_a)  # read once per request anyway
+    with django_assert_max_num_queries(1):
+        assert workflow.allowed_names(JOIN_FLOW, req, world.cadre_a) == ["approve", "return", "reject"]
