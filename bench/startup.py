@@ -9,6 +9,8 @@ the same `gonghui.__main__.main`) and reports the child's own peak memory from /
 (VmHWM): `ru_maxrss` through wait4 would carry the memory of the process that spawned it, since Linux
 keeps the old peak across exec. Wall time is measured around the child, interpreter start included;
 each figure is the median of `--runs` runs after one warm-up run (which writes the bytecode caches).
+`cpu_s` is the child's user + system time: on a machine shared with other work it is the steadier
+figure, wall time the one a person waits for (compare `load_avg_1m`).
 
 - `startup_orgs_json`: `gonghui orgs --json` (Django set-up, the org tree query, JSON out).
 - `startup_help`: `gonghui help` (Django set-up and the command list).
@@ -83,23 +85,29 @@ def emit(figure: dict[str, Any]) -> None:
     print(json.dumps({**figure, "machine": MACHINE}, ensure_ascii=False), flush=True)
 
 
-def _once(code: str, args: list[str], env: dict[str, str], report: Path) -> tuple[float, dict[str, Any]]:
+def _once(code: str, args: list[str], env: dict[str, str], report: Path) -> tuple[float, float, dict[str, Any]]:
+    """One run: wall time, CPU time (user + system, from wait4: unlike wall time it hardly moves when
+    other work shares the cores) and the probe's report."""
     started = time.perf_counter()
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-c", code, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"start-up probe {args or 'web'} failed:\n{proc.stderr.decode()[-2000:]}")
-    return wall, json.loads(report.read_text())
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"start-up probe {args or 'web'} failed:\n{err.decode()[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, json.loads(report.read_text())
 
 
 def figure(name: str, code: str, args: list[str], env: dict[str, str], runs: int, report: Path) -> None:
     _once(code, args, env, report)  # warm-up: bytecode caches, page cache
-    walls, peaks, loaded = [], [], set()
+    walls, cpus, peaks, loaded = [], [], [], set()
     for _ in range(runs):
-        wall, result = _once(code, args, env, report)
+        wall, cpu, result = _once(code, args, env, report)
         walls.append(wall)
+        cpus.append(cpu)
         peaks.append(result["peak_rss_mb"])
         loaded |= set(result["loaded"])
         if result.get("status", 200) != 200:
@@ -114,6 +122,7 @@ def figure(name: str, code: str, args: list[str], env: dict[str, str], runs: int
             "runs": runs,
             "wall_s": round(wall_s, 3),
             "wall_s_max": round(max(walls), 3),
+            "cpu_s": round(statistics.median(cpus), 3),
             "peak_rss_mb": round(peak_mb, 1),
             "heavy_loaded": sorted(loaded),
             "target_s": TARGET_S if timed else None,
