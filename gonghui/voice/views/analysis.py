@@ -70,7 +70,7 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     response = render(request, "voice/_run_status.html", {"run": run, "org": run.scope_org})
-    if request.htmx and run.status == RunStatus.DONE:
+    if request.headers.get("HX-Request") == "true" and run.status == RunStatus.DONE:
         # The page polled this while the run worked; now the issue list under it is out of date: htmx
         # reloads the whole page, which shows the new issues (a failed run only shows its message here).
         response["HX-Refresh"] = "true"
