@@ -34,11 +34,19 @@ def tidy(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# What people type for the middle dot of a name (阿依·买买提): bullet, katakana dot (full- and half-width,
+# NFKC leaves the full-width one), hyphenation point, bullet and dot operators. All stored as U+00B7.
+_NAME_DOTS = re.compile(r"[•・‧∙⋅]")
+# Between two hanzi a full stop (．or .) can only mean the middle dot.
+_HANZI_STOP = re.compile(r"(?<=[\u3400-\u9fff])\s*\.\s*(?=[\u3400-\u9fff])")
+
+
 def tidy_name(value: object) -> str:
-    """A Chinese name keeps its middle dot (阿依·买买提) but loses inner spaces (张 三 → 张三)."""
-    text = tidy(value).replace("•", "·").replace("・", "·")
+    """A Chinese name keeps its middle dot (阿依·买买提, whichever dot was typed) but loses inner spaces
+    (张 三 → 张三). Brackets are folded like any key: a name holds none (`name_problem` refuses them)."""
+    text = _NAME_DOTS.sub("·", tidy(value))
     if re.search(r"[\u4e00-\u9fff]", text):
-        text = text.replace(" ", "")
+        text = _HANZI_STOP.sub("·", text).replace(" ", "")
     return text
 
 

@@ -22,7 +22,7 @@ from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import NotFound
 from gonghui.core.identity import clean_id_number
 from gonghui.core.models import AuditEvent
-from gonghui.core.text import tidy, tidy_name
+from gonghui.core.text import tidy, tidy_name, tidy_text
 from gonghui.orgs.models import MEMBER_HOLDING_KINDS, Org, OrgStatus
 from gonghui.orgs.selectors import orgs_for
 
@@ -382,6 +382,9 @@ def get_transfer_for_approver(*, user: Any, pk: Any) -> TransferRequest | None:
 # --- self-service -------------------------------------------------------------------------------
 
 
+_WIDE_BRACKETS = str.maketrans("()", "（）")
+
+
 def joinable_orgs(*, q: str, limit: int = 20) -> list[Org]:
     """Active grassroots unions (and groups) a worker may apply to, found by part of the name or the code.
 
@@ -390,8 +393,13 @@ def joinable_orgs(*, q: str, limit: int = 20) -> list[Org]:
     text = tidy(q)
     if not text:
         return []
-    qs = Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS, status=OrgStatus.ACTIVE)
-    qs = qs.filter(Q(name__icontains=text[:60]) | Q(code=text[:32]))
+    # A name may be stored as typed（全角括号）or folded (older rows), and the query typed either way: it is
+    # tried folded, as typed, and with its brackets made full-width.
+    variants = {text[:60], tidy_text(q)[:60], text.translate(_WIDE_BRACKETS)[:60]}
+    match = Q(code=text[:32])
+    for variant in variants:
+        match |= Q(name__icontains=variant)
+    qs = Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS, status=OrgStatus.ACTIVE).filter(match)
     return list(qs.select_related("parent").order_by("name", "id")[:limit])
 
 

@@ -10,7 +10,7 @@ from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit
 from gonghui.core.db import model_update
 from gonghui.core.errors import Conflict, DomainError, NotFound
-from gonghui.core.text import tidy, tidy_name
+from gonghui.core.text import name_problem, tidy, tidy_name, tidy_text
 
 from ..choices import Relation
 from ..models import FamilyMember, Household, Member
@@ -30,7 +30,7 @@ def household_ensure(*, head: Member, actor: Any, address: str | None = None) ->
     changed = False
     if address is not None:
         result = model_update(
-            instance=household, fields=["address"], data={"address": tidy(address)[:200]}, bump="version"
+            instance=household, fields=["address"], data={"address": tidy_text(address)[:200]}, bump="version"
         )
         changed = result.changed
         if changed:  # only a write that happened is audited
@@ -63,10 +63,17 @@ def family_member_add(
     name = tidy_name(name)
     if not name:
         raise DomainError("请填写家庭成员姓名", field="name")
+    problem = name_problem(name, label="家庭成员姓名")
+    if problem:
+        raise DomainError(problem, field="name")
     if relation not in Relation.values:
         raise DomainError("与户主关系不在可选范围内", field="relation")
     person = FamilyMember(
-        household=household, name=name[:50], relation=relation, is_student=bool(is_student), school=tidy(school)[:120]
+        household=household,
+        name=name[:50],
+        relation=relation,
+        is_student=bool(is_student),
+        school=tidy_text(school)[:120],
     )
     if tidy(id_number):
         sealed = seal_id_number(id_number)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from gonghui.core import audit, review, workflow
 from gonghui.core.errors import Conflict, DomainError
 from gonghui.core.models import ReviewDecision
-from gonghui.core.text import tidy
+from gonghui.core.text import tidy_text
 from gonghui.orgs.models import Org
 
 from ..choices import EventKind, RequestState
@@ -60,7 +60,7 @@ def decide_join(
     next level, or — at the last — the member record), 退回修改 or 驳回. Nobody decides on a request
     they submitted themselves."""
     with transaction.atomic():
-        note = tidy(note)
+        note = tidy_text(note)
         # The latest decision and its note are what the applicant sees; the whole trail is in ReviewStep.
         values = {"decided_by": actor, "decided_at": timezone.now(), "decision_note": note[:200]}
         locked, _step = review.decide(

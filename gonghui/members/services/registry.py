@@ -102,7 +102,9 @@ def clean_name(raw: object) -> str:
         raise DomainError("姓名不能为空", field="name")
     problem = name_problem(name)
     if problem:
-        raise DomainError(problem, field="name")
+        # the character as it was typed (“（”, not the folded “(”), when the typed form trips on the same one
+        typed = name_problem(tidy_text(raw))
+        raise DomainError(typed if typed and tidy(typed) == problem else problem, field="name")
     return NAME_LIMIT.check(name, field="name")
 
 
@@ -321,7 +323,7 @@ def member_leave(
     if version is not None and locked.version != version:
         raise StaleVersion()
     what = "转出" if transferred_out else "退会"
-    reason = tidy(reason)
+    reason = tidy_text(reason)
     if not reason:
         raise DomainError("请填写转出去向（转入哪个工会）" if transferred_out else "请填写退会原因", field="reason")
     if locked.status != MemberStatus.ACTIVE:

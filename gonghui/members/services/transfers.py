@@ -13,7 +13,7 @@ from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit, review, workflow
 from gonghui.core.errors import Conflict, DomainError, NotFound
 from gonghui.core.models import ReviewDecision
-from gonghui.core.text import tidy
+from gonghui.core.text import tidy_text
 from gonghui.orgs.models import Org
 
 from ..choices import EventKind, MemberStatus
@@ -36,7 +36,7 @@ def transfer_request_create(*, member: Member, to_org: Org, reason: str, actor: 
     try:
         with transaction.atomic():
             req = TransferRequest.objects.create(
-                member=locked, from_org=locked.org, to_org=to_org, reason=tidy(reason)[:200], requested_by=actor
+                member=locked, from_org=locked.org, to_org=to_org, reason=tidy_text(reason)[:200], requested_by=actor
             )
     except IntegrityError:
         raise Conflict("该会员已有一份进行中的转会申请", field="to_org") from None
@@ -62,7 +62,7 @@ def _expect(locked: TransferRequest, step: str) -> None:
 def _decide(req: TransferRequest, decision: str, version: int | None, actor: Any, note: str = "") -> TransferRequest:
     values: dict[str, Any] = {}
     if decision == ReviewDecision.REJECT:
-        values = {"decided_by": actor, "decision_note": tidy(note)[:200]}
+        values = {"decided_by": actor, "decision_note": tidy_text(note)[:200]}
     elif req.state == "pending":
         values = {"released_by": actor}
     else:
@@ -74,7 +74,7 @@ def _decide(req: TransferRequest, decision: str, version: int | None, actor: Any
         decision=decision,
         actor=actor,
         version=version,
-        comment=tidy(note),
+        comment=tidy_text(note),
         values=values,
         related=("member", "from_org", "to_org"),
     )
