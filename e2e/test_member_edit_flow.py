@@ -23,6 +23,10 @@ def shot(page: Page, name: str) -> None:
 def test_cadre_finds_edits_and_sees_the_audit_entry(page: Page, live_server, world) -> None:
     url = live_server.url
     login(page, url, world.cadre_a.mobile)
+    # cadres land on 待办; the member list is in the main navigation
+    expect(page).to_have_url(f"{url}/")
+    expect(page.locator("h1")).to_have_text("待办")
+    page.locator("nav.nav").get_by_role("link", name="会员", exact=True).click()
     expect(page).to_have_url(re.compile(r"/members/$"))
 
     # Find by name: typing searches through htmx, Enter works too.
@@ -45,7 +49,7 @@ def test_cadre_finds_edits_and_sees_the_audit_entry(page: Page, live_server, wor
     page.click("text=修改信息")
     assert_accessible(page)
     page.fill("input[name=employer]", "玉龙雪山旅游索道公司")
-    page.select_option("select[name=education]", label="大专")
+    page.select_option("select[name=education]", label="大学专科")
     page.click("button:has-text('保存')")
     expect(page.locator(".flash-success")).to_contain_text("会员信息已保存")
     expect(page.locator(".dl")).to_contain_text("玉龙雪山旅游索道公司")
