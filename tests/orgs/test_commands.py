@@ -110,6 +110,14 @@ def test_seed_prints_working_logins_for_every_role(seeded: str) -> None:
     assert worker.member is not None and worker.member.household.family.filter(is_student=True).exists()
     county_cadre = User.objects.get(roles__role=Role.COUNTY_CADRE, mobile__startswith="1390000000")
     assert county_cadre.roles.get().org.code in COUNTIES
+    account_admin = User.objects.get(mobile="13900000008")
+    assert [(r.role, r.org.name) for r in account_admin.roles.select_related("org")] == [
+        (Role.ACCOUNT_ADMIN, "古城区总工会")
+    ]
+    # the member left without an account, to try self-activation, is one of the --members
+    assert Member.objects.filter(mobile="13900000007").count() == 1
+    assert not User.objects.filter(mobile="13900000007").exists()
+    assert "13900000007" in seeded
 
 
 def test_if_empty_leaves_an_existing_federation_alone(seeded: str) -> None:

@@ -54,6 +54,7 @@ DEMO_LOGINS: tuple[tuple[str, str, str, str], ...] = (
     ("13900000004", "李文华", Role.CITY_CADRE, "city"),
     ("13900000005", "赵德明", Role.LEADER, "city"),
     ("13900000006", "张玉兰", Role.SYSADMIN, "city"),
+    ("13900000008", "和秀珍", Role.ACCOUNT_ADMIN, "county"),
 )
 APPLICANT_MOBILES = [f"1390000{n:04d}" for n in range(101, 106)]
 # A member of the demo union with no account yet, to try self-activation (ADR 0007). Synthetic number.
@@ -114,7 +115,7 @@ class Command(BaseCommand):
     def _print_accounts_help(self) -> None:
         from django.conf import settings
 
-        self.stdout.write("账号管理：系统管理员登录后点“账号管理”（/sysadmin/）。")
+        self.stdout.write("账号管理：系统管理员或账号管理员登录后点“账号管理”（/sysadmin/）。")
         if (
             User.objects.filter(mobile=ACTIVATION_MOBILE).exists()
             or not Member.objects.filter(mobile=ACTIVATION_MOBILE).exists()
@@ -196,13 +197,14 @@ def build_demo(*, members: int, seed: int, progress: Any = None) -> dict[str, in
     )
 
     # Members, in batches. Every tenth-or-so person of working age heads a household (at most 20,000).
+    # --members counts everyone: the demo member (above) and the member left to activate (below) are two.
     household_share = min(0.1, 20_000 / members)
     heads: list[tuple[int, int, d.Person, d.County]] = []
 
     def rows() -> Iterator[NewMember]:
         n = 0
         for (plan, union, groups), count in zip(
-            unions, d.allocate(members - 1, [p.size_weight for p in plans]), strict=True
+            unions, d.allocate(members - 2, [p.size_weight for p in plans]), strict=True
         ):
             for _ in range(count):
                 person = d.make_worker(rng, ids, plan, today)
@@ -314,6 +316,7 @@ def build_demo(*, members: int, seed: int, progress: Any = None) -> dict[str, in
         mobile=ACTIVATION_MOBILE,
         ethnicity="纳西族",
         employer=demo_profile.get("employer", ""),
+        joined_on=dt.date(today.year - 3, 5, 1),
     )
     others = [u for p, u, _ in unions if u.pk != demo_union.pk and p.county.code == "530702"]
     movers = Member.objects.filter(org=demo_union).exclude(pk=demo_member.pk).order_by("pk")[:3]
@@ -335,6 +338,6 @@ def build_demo(*, members: int, seed: int, progress: Any = None) -> dict[str, in
         "orgs": 1 + len(counties) + len(unions) + sum(len(g) for _, _, g in unions),
         "grassroots": len(unions),
         "groups": sum(len(g) for _, _, g in unions),
-        "members": len(member_ids) + 1,
+        "members": len(member_ids) + 2,  # with the demo member and the one left to activate an account
         "households": household_count + 1,
     }
