@@ -36,7 +36,10 @@ def _keys(spec: tuple[str, ...]) -> dict[str, AESGCM]:
 
 
 def _configured() -> tuple[str, dict[str, AESGCM]]:
-    spec = tuple(settings.FIELD_ENCRYPTION_KEYS)
+    listed: list[str] | None = settings.FIELD_ENCRYPTION_KEYS
+    if listed is None:  # settings give a default (prod refuses to start without one): never None in practice
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is not set")
+    spec = tuple(listed)
     keys = _keys(spec)
     return spec[0].partition(":")[0], keys
 
@@ -63,7 +66,10 @@ def key_id(stored: str) -> str:
 
 def blind_index(value: str, *, purpose: str) -> str:
     """Keyed hash for exact lookup; `purpose` keeps an ID-number index from matching a bank-card one."""
-    key = settings.BLIND_INDEX_KEY.encode("utf-8")
+    configured: str | None = settings.BLIND_INDEX_KEY
+    if configured is None:  # as for FIELD_ENCRYPTION_KEYS: the settings always give one
+        raise ImproperlyConfigured("BLIND_INDEX_KEY is not set")
+    key = configured.encode("utf-8")
     return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
