@@ -15,7 +15,7 @@ from gonghui.accounts.scope import Action, scope_for
 from gonghui.core import audit, workflow
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.identity import region_code_known, validate_credit_code
-from gonghui.core.text import tidy
+from gonghui.core.text import tidy, tidy_text
 from gonghui.orgs.selectors import get_org_for_user
 
 from .merging import move_followers
@@ -45,7 +45,7 @@ def _check_manage(actor: Any, org: Org) -> None:
 def _clean_fields(data: dict[str, Any], *, kind: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "name" in data:
-        name = tidy(data["name"])
+        name = tidy_text(data["name"])  # shown as typed (全角括号 kept); the union search folds both sides
         if not name:
             raise DomainError("名称不能为空", field="name")
         if len(name) > 120:
@@ -65,7 +65,7 @@ def _clean_fields(data: dict[str, Any], *, kind: str) -> dict[str, Any]:
             raise DomainError("行业不在可选范围内", field="industry")
         out["industry"] = industry
     if "address" in data:
-        out["address"] = tidy(data["address"])[:200]
+        out["address"] = tidy_text(data["address"])[:200]
     for name in ("fulltime_cadres", "parttime_cadres"):
         if name in data:
             try:
@@ -98,7 +98,7 @@ def _clean_fields(data: dict[str, Any], *, kind: str) -> dict[str, Any]:
     if "has_venue" in data:
         out["has_venue"] = bool(data["has_venue"])
     if "venue_name" in data:
-        out["venue_name"] = tidy(data["venue_name"])[:120]
+        out["venue_name"] = tidy_text(data["venue_name"])[:120]
     if kind != OrgKind.GRASSROOTS and out.get("credit_code"):
         raise DomainError("只有基层工会填写统一社会信用代码", field="credit_code")
     return out
@@ -269,6 +269,7 @@ def org_merge(*, source: Org, target: Org, actor: Any, version: int | None = Non
         step="merge",
         actor=actor,
         version=None,
+        system=actor is None,  # the operator at the command line (actor None) passes the scope check
         values={"merged_into": dst, "closed_at": timezone.now()},
         audit_after={"merged_into": dst.pk, "moved": moved},
     )
@@ -278,13 +279,14 @@ def org_merge(*, source: Org, target: Org, actor: Any, version: int | None = Non
 @transaction.atomic
 def org_close(*, org: Org, reason: str, actor: Any, version: int | None = None) -> Org:
     """撤销: refused while members or active child unions remain, so nobody is left without a union."""
-    reason = tidy(reason)
+    reason = tidy_text(reason)
     locked = workflow.run(
         ORG_FLOW,
         org,
         step="close",
         actor=actor,
         version=version,
+        system=actor is None,  # the operator at the command line (actor None) passes the scope check
         comment=reason,
         values={"closed_at": timezone.now(), "closed_reason": reason[:200]},
         audit_after={"reason": reason},

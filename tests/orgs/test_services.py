@@ -93,3 +93,21 @@ def test_close_refused_while_members_remain(world):
     closed = org_close(org=empty, reason="企业注销", actor=world.county_cadre_a)
     assert closed.status == OrgStatus.CLOSED
     assert Member.objects.filter(org=world.union_a).count() == 1
+
+
+def test_names_and_addresses_keep_full_width_punctuation_as_typed(world):
+    org = org_create(
+        parent=world.county_a, kind="grassroots", name="古城区某酒店（集团）工会", address="七一街（新院）", actor=None
+    )
+    assert org.name == "古城区某酒店（集团）工会" and org.address == "七一街（新院）"
+    updated = org_update(org=org, data={"address": "七一街，二号院"}, actor=world.county_cadre_a, version=org.version)
+    assert updated.address == "七一街，二号院"
+
+
+def test_operator_at_the_command_line_closes_and_merges_without_a_role(world):
+    """actor=None is the operator (`gonghui` commands): the workflow's scope check is for people."""
+    empty = org_create(parent=world.county_a, kind="grassroots", name="空工会", actor=None)
+    assert org_close(org=empty, reason="企业注销（已核实）", actor=None).closed_reason == "企业注销（已核实）"
+    other = org_create(parent=world.county_a, kind="grassroots", name="另一工会", actor=None)
+    assert org_merge(source=other, target=world.union_a, actor=None).pk == world.union_a.pk
+    assert Org.objects.get(pk=other.pk).status == OrgStatus.MERGED
