@@ -259,26 +259,95 @@ def test_declaring_one_code_twice_with_different_labels_is_refused():
         audit.register_actions({"member.create": "另一个说法"})
 
 
-def test_every_hand_written_value_key_has_a_chinese_label():
-    """The keys services put in before/after by hand (`after={"count": ...}`) show in Chinese on the
-    audit page: a label in the values table, or a field of some model with a Chinese name."""
-    from django.apps import apps
+def _functions_named(name: str) -> list[tuple[Module, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    return [
+        (mod, node)
+        for mod in MODULES
+        for node in ast.walk(mod.tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
+    ]
 
-    from gonghui.core.templatetags.gonghui import _EXTRA_LABELS, _HIDDEN_KEYS
 
-    cjk = re.compile(r"[\u4e00-\u9fff]")
-    named = set(_EXTRA_LABELS) | set(_HIDDEN_KEYS)
-    for model in apps.get_models():
-        if model.__module__.startswith("gonghui."):
-            for f in model._meta.concrete_fields:
-                if cjk.search(str(f.verbose_name)):
-                    named |= {f.name, f.attname}
-    raw: dict[str, str] = {}
+def _dict_keys(mod: Module, expr: ast.expr | None, depth: int = 0) -> set[str]:
+    """The constant keys a before/after value can hold, as far as the code shows them: a dict literal,
+    a `|` of such, a variable built from one in the same function (and its `x["key"] = ...`), or a
+    helper of ours returning one (`after=_counts(...)`). Snapshots of model fields (audit.snapshot /
+    audit.diff) are left out: those keys are fields, named by the model."""
+    if expr is None or depth > 3:
+        return set()
+    if isinstance(expr, ast.Dict):
+        return {k.value for k in expr.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return _dict_keys(mod, expr.left, depth) | _dict_keys(mod, expr.right, depth)
+    if isinstance(expr, ast.Name):
+        func = _enclosing_function(mod, expr)
+        keys: set[str] = set()
+        for node in ast.walk(func) if func is not None else ():
+            if isinstance(node, ast.Assign):
+                for t in node.targets:
+                    if isinstance(t, ast.Name) and t.id == expr.id:
+                        keys |= _dict_keys(mod, node.value, depth + 1)
+                    if (
+                        isinstance(t, ast.Subscript)
+                        and isinstance(t.value, ast.Name)
+                        and t.value.id == expr.id
+                        and isinstance(t.slice, ast.Constant)
+                        and isinstance(t.slice.value, str)
+                    ):
+                        keys.add(t.slice.value)
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == expr.id:
+                keys |= _dict_keys(mod, node.value, depth + 1)
+        return keys
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
+        keys = set()
+        for other, func in _functions_named(expr.func.id):
+            for node in ast.walk(func):
+                if isinstance(node, ast.Return):
+                    keys |= _dict_keys(other, node.value, depth + 1)
+        return keys
+    return set()
+
+
+def hand_written_value_keys() -> dict[str, str]:
+    """key → where a record()/workflow.run() call first writes it in before/after by hand."""
+    out: dict[str, str] = {}
     for callee in ("record", "run"):
         for mod, call in CALLS.get(callee, []):
             for kw in call.keywords:
-                if kw.arg in ("before", "after", "audit_after") and isinstance(kw.value, ast.Dict):
-                    for key in kw.value.keys:
-                        if isinstance(key, ast.Constant) and key.value not in named:
-                            raw.setdefault(key.value, _where(mod, call))
-    assert not raw, f"give these keys a Chinese label in core/templatetags/gonghui.py _EXTRA_LABELS: {raw}"
+                if kw.arg in ("before", "after", "audit_after"):
+                    for key in _dict_keys(mod, kw.value):
+                        out.setdefault(key, _where(mod, call))
+    return out
+
+
+def test_the_key_scanner_follows_variables_and_helpers():
+    keys = hand_written_value_keys()
+    assert "body" in keys  # audit_after={"body": ...} on the 专报 (the page once showed "body")
+    assert "decision" in keys  # core.review: after = {...} passed on as audit_after=after
+    assert "unions" in keys  # voice imports: after=_counts(...), a helper returning the dict
+    assert "workers_notified" in keys  # figures = {...}; audit_after=figures
+
+
+def test_every_hand_written_value_key_has_a_chinese_label():
+    """The keys services put in before/after by hand (`after={"count": ...}`) show in Chinese on the
+    audit page. Each needs a label in core/templatetags/gonghui.py whatever the audited model is: being
+    a field of *some* model is not enough (the 答复's `body` was written on the 专报, which has none, and
+    showed raw). A field of the audited model still shows under the model's own name."""
+    from gonghui.core.templatetags.gonghui import (
+        _EXTRA_LABELS,
+        _FALLBACK_LABELS,
+        _HIDDEN_KEYS,
+        _NUMBERED_LABELS,
+        _field_label,
+    )
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    named = set(_EXTRA_LABELS) | set(_FALLBACK_LABELS) | set(_HIDDEN_KEYS)
+    raw = {key: where for key, where in hand_written_value_keys().items() if key not in named}
+    assert not raw, f"give these keys a Chinese label in core/templatetags/gonghui.py _FALLBACK_LABELS: {raw}"
+    for table in (_EXTRA_LABELS, _FALLBACK_LABELS, _NUMBERED_LABELS):
+        assert all(cjk.search(label) for label in table.values())
+    # on an object without such a field the table speaks; the audited model's own name still wins
+    assert _field_label("voice.report", "body") == "答复单位"
+    assert _field_label("voice.report", "asks_12") == "议题建议（议题 #12）"
+    assert _field_label("voice.issue", "label") == "议题"

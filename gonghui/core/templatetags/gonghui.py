@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gonghui.core import audit
 from gonghui.core.dates import format_date
+from gonghui.core.models import ReviewDecision
 
 register = template.Library()
 
@@ -162,6 +163,39 @@ _EXTRA_LABELS = {
 }
 
 
+# Keys services write by hand that are named like a field of the audited model: the model's own
+# verbose name wins; these are for the objects that have no such field (e.g. an 答复's 答复单位, written
+# on the 专报 as "body"; the 工会 code an export writes on the org as "org").
+_FALLBACK_LABELS = {
+    "accepted": "已导入人数",
+    "anonymous": "匿名条数",
+    "body": "答复单位",
+    "decision": "审核结论",
+    "kinds": "诉求类型",
+    "label": "议题名称",
+    "level": "审核层级",
+    "mobile": "手机号码",
+    "name": "名称",
+    "noise": "未归类诉求",
+    "org": "工会",
+    "rating": "评价",
+    "role": "角色",
+    "rows": "行数",
+    "since": "起始日期",
+    "size": "文件大小",
+    "sources": "来源",
+    "status": "状态",
+    "submitted_on": "报送日期",
+    "submitted_to": "报送对象",
+    "unions": "涉及工会数",
+    "valid_rows": "无问题的行数",
+}
+# Keys with a number in them: a 专报's per-issue suggestions ("asks_12").
+_NUMBERED_LABELS = {"asks": "议题建议（议题 #{n}）"}
+# Values of hand-written keys that are codes: shown by their Chinese label when the model has no field
+# of that name to take its choices from.
+_FALLBACK_CHOICES: dict[str, dict[Any, str]] = {"decision": dict(ReviewDecision.choices)}
+
 # Bookkeeping columns that say nothing to a reader of the audit trail.
 _HIDDEN_KEYS = {"id", "version", "created_at", "updated_at", "name_initials", "path", "depth"}
 
@@ -182,7 +216,14 @@ def _field_label(object_type: str, name: str) -> str:
     if name in _EXTRA_LABELS:
         return _EXTRA_LABELS[name]
     field = _model_field(object_type, name)
-    return str(getattr(field, "verbose_name", name)) if field is not None else name
+    if field is not None:
+        return str(getattr(field, "verbose_name", name))
+    if name in _FALLBACK_LABELS:
+        return _FALLBACK_LABELS[name]
+    head, _, number = name.rpartition("_")
+    if head in _NUMBERED_LABELS and number.isdigit():
+        return _NUMBERED_LABELS[head].format(n=number)
+    return name
 
 
 def _show(object_type: str, name: str, value: Any, names: dict[str, dict[int, str]] | None = None) -> str:
@@ -197,7 +238,7 @@ def _show(object_type: str, name: str, value: Any, names: dict[str, dict[int, st
     if value is False:
         return "否"
     field = _model_field(object_type, name)
-    choices = dict(getattr(field, "flatchoices", None) or [])
+    choices = dict(getattr(field, "flatchoices", None) or []) if field is not None else _FALLBACK_CHOICES.get(name, {})
     if choices and value in choices:
         return str(choices[value])
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
