@@ -12,7 +12,6 @@ import datetime as dt
 import tempfile
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,15 +19,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.tabular.views import JobPages, cancel_step, confirm_step, job_context
 from gonghui.orgs.models import MEMBER_HOLDING_KINDS, Org, OrgStatus
 from gonghui.orgs.selectors import get_org_for_user, orgs_for
 
 from .exports import export_roster_xlsx
 from .imports import jobs
-from .imports.forms import ExportForm, UploadForm, VersionForm
+from .imports.forms import ExportForm, UploadForm
 from .models import ImportJob, ImportJobState
 
-ERRORS_SHOWN = 1000
+PAGES = JobPages(
+    namespace="members",
+    upload="members:import_upload",
+    confirm=jobs.import_job_confirm,
+    cancel=jobs.import_job_cancel,
+    cancelled="已放弃这份名册，上传的文件已删除",
+    errors_listed=1000,
+    done=lambda job: f"已导入 {job.accepted} 名会员",
+    refused_cancel_to_upload=True,
+)
 
 
 def _import_orgs(user: Any) -> list[Org]:
@@ -75,23 +84,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "members/import_upload.html", {"form": form, "recent": recent, "waiting": waiting})
 
 
-def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
-    errors = job.errors if isinstance(job.errors, list) else []
-    return {
-        "job": job,
-        "errors": errors[:ERRORS_SHOWN],
-        "errors_total": len(errors) + job.errors_omitted,
-        "errors_hidden": max(0, len(errors) - ERRORS_SHOWN) + job.errors_omitted,
-        "can_confirm": job.state == ImportJobState.VALIDATED,
-        "states": ImportJobState,
-    }
-
-
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    return render(request, "members/import_job.html", _job_context(request, job))
+    return render(request, "members/import_job.html", job_context(PAGES, job))
 
 
 @login_required
@@ -99,44 +96,19 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The HTMX partial the job page polls while the job runs (it stops polling once finished)."""
     job = _job(request, pk)
-    return render(request, "members/import_job_status.html", _job_context(request, job))
+    return render(request, "members/import_job_status.html", job_context(PAGES, job))
 
 
 @login_required
 @require_POST
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "页面已过期，请刷新后再确认")
-        return redirect("members:import_job", pk=job.pk)
-    try:
-        job = jobs.import_job_confirm(job=job, version=form.cleaned_data["version"], actor=request.user)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("members:import_job", pk=job.pk)
-    if job.state == ImportJobState.DONE:
-        messages.success(request, f"已导入 {job.accepted} 名会员")
-    return redirect("members:import_job", pk=job.pk)
+    return confirm_step(PAGES, request, _job(request, pk))
 
 
 @login_required
 @require_POST
 def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
-    form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            jobs.import_job_cancel(job=job, version=form.cleaned_data["version"], actor=request.user)
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.info(request, "已放弃这份名册，上传的文件已删除")
-    return redirect("members:import_upload")
+    return cancel_step(PAGES, request, _job(request, pk))
 
 
 def _export_orgs(user: Any) -> list[Org]:

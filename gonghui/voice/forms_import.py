@@ -28,7 +28,3 @@ class ImportForm(forms.Form):
         field.error_messages["required"] = "请选择要导入到哪个工会"
         if org_choices:
             self.initial.setdefault("org", org_choices[0][0])
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

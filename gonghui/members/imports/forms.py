@@ -33,10 +33,6 @@ class UploadForm(forms.Form):
             self.initial.setdefault("org", orgs[0].code)
 
 
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
 class ExportForm(forms.Form):
     org = forms.ChoiceField(label="导出哪个工会的名册（含其下属工会）")
     reveal = forms.BooleanField(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,10 +19,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError, NotFound
-from gonghui.core.tabular.errors import errors_from_json
 from gonghui.core.tabular.models import TabularJobState
+from gonghui.core.tabular.views import JobPages, cancel_step, confirm_step, job_context
 
-from ..forms_import import ImportForm, VersionForm
+from ..forms_import import ImportForm
 from ..services.imports import (
     ERRORS_LISTED,
     MAX_FILE_BYTES,
@@ -69,6 +68,16 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "voice/import.html", context)
 
 
+PAGES = JobPages(
+    namespace="voice",
+    upload="voice:import",
+    confirm=survey_job_confirm,
+    cancel=survey_job_cancel,
+    cancelled="已放弃这份文件，上传的文件已删除",
+    errors_listed=ERRORS_LISTED,
+)
+
+
 def _job(request: HttpRequest, pk: int) -> Any:
     require_voice(request)
     try:
@@ -78,14 +87,8 @@ def _job(request: HttpRequest, pk: int) -> Any:
 
 
 def _job_context(job: Any) -> dict[str, Any]:
-    errors = errors_from_json(job.errors)[:ERRORS_LISTED]
-    total = len(job.errors if isinstance(job.errors, list) else []) + job.errors_omitted
     return {
-        "job": job,
-        "errors": errors,
-        "errors_total": total,
-        "errors_hidden": max(0, total - len(errors)),
-        "states": TabularJobState,
+        **job_context(PAGES, job),
         "batch_url": (
             f"{reverse('voice:import')}?done={job.result['batch']}"
             if job.state == TabularJobState.DONE and isinstance(job.result, dict) and job.result.get("batch")
@@ -114,35 +117,13 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "页面已过期，请刷新后再确认")
-        return redirect("voice:import_job", pk=job.pk)
-    try:
-        job = survey_job_confirm(job=job, version=form.cleaned_data["version"], actor=request.user)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("voice:import_job", pk=job.pk)
+    return confirm_step(PAGES, request, _job(request, pk))
 
 
 @login_required
 @require_POST
 def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
-    form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            survey_job_cancel(job=job, version=form.cleaned_data["version"], actor=request.user)
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("voice:import_job", pk=job.pk)
-        messages.info(request, "已放弃这份文件，上传的文件已删除")
-    return redirect("voice:import")
+    return cancel_step(PAGES, request, _job(request, pk))
 
 
 @login_required
