@@ -23,6 +23,16 @@ def _events(world) -> None:
         org_id=world.union_a.pk,
         after={"user_id": world.cadre_a.pk, "org_id": world.union_a.pk, "role": "grassroots_cadre"},
     )
+    audit.record(  # long changes: the widest column squeezes the others
+        actor=world.cadre_a,
+        action="member.update",
+        object_type="members.member",
+        object_id=world.member_a.pk,
+        object_label="古城区的记录（端到端）",
+        org_id=world.union_a.pk,
+        before={"employer": "古城区某酒店" * 12},
+        after={"employer": "玉龙雪山旅游索道公司" * 12},
+    )
     audit.record(
         actor=world.cadre_b,
         action="member.update",
@@ -46,6 +56,13 @@ def test_county_admin_reads_its_own_county(request, world, live_server, device):
     expect(table).not_to_contain_text("永胜县的记录（端到端）")
     width = pg.evaluate("document.documentElement.clientWidth")
     assert pg.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    if device == "page":  # at 1280 px a name stays on one line (it once broke as "李文 / 华")
+        lines = pg.evaluate(
+            """() => [...document.querySelectorAll("table.table > tbody > tr > td[data-label='操作人']")]
+                .map(td => { const r = document.createRange(); r.selectNodeContents(td);
+                             return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })"""
+        )
+        assert lines and all(n == 1 for n in lines), f"lines per 操作人 cell: {lines}"
     assert_accessible(pg)
 
     pg.fill("#f-org", "永胜")

@@ -44,6 +44,14 @@ def test_admin_creates_cadre_cadre_adds_member_member_activates_and_speaks(
     login(page, url, world.city_admin.mobile)
     page.click("nav >> text=账号管理")
     expect(page.locator("h1")).to_have_text("账号管理")
+    # the 手机号码 column reads under its header (it was right-aligned under a left-aligned one)
+    aligns = page.evaluate(
+        """() => { const t = document.querySelector("table[aria-label='账号列表']");
+                   const col = [...t.tHead.rows[0].cells].findIndex(c => c.textContent.trim() === '手机号码');
+                   return [t.tHead.rows[0].cells[col], t.tBodies[0].rows[0].cells[col]]
+                       .map(c => getComputedStyle(c).textAlign); }"""
+    )
+    assert aligns[0] == aligns[1], aligns
     assert_accessible(page)
     page.click("text=新建账号")
     assert_accessible(page)
