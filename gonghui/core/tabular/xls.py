@@ -11,6 +11,7 @@ connection and runs no exit handler).
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import pickle
 import resource
@@ -114,6 +115,7 @@ def iter_xls(path: Path, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
             os.close(read_fd)
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)  # calamine's own report of a failed allocation is not for the server log
+            faulthandler.disable()  # an abort at the memory ceiling is the expected end, not a crash to dump
             _child(path, limits, write_fd)
         except MemoryError:
             try:
