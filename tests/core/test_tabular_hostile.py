@@ -23,7 +23,7 @@ from tests.data.hostile import builders as b
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_MB = 400
-MAX_SECONDS = 10  # a shared 2-core machine under load; alone each answers in well under 2 s
+MAX_SECONDS = 10  # CPU seconds of the reading process and its children; alone each answers in well under 2 s
 
 # name → (builder, words the refusal must hold)
 HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
