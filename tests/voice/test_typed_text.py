@@ -286,10 +286,15 @@ def test_a_cadre_entry_sent_twice_files_once_and_save_and_continue_files_the_nex
     first = cadre.post(reverse("voice:demand_new"), data | {"form_token": token_on(page)})
     cadre.post(reverse("voice:demand_new"), data | {"form_token": token_on(page)})
     assert first.status_code == 302 and Demand.objects.count() == 1
-    # 保存并继续登记: the next, fresh form is another demand, even with the same words (two workers said it)
+    # 保存并继续登记: the next, fresh form is another demand
     fresh = cadre.get(first["Location"]).content.decode()
     assert token_on(fresh) != token_on(page)
-    cadre.post(reverse("voice:demand_new"), data | {"form_token": token_on(fresh)})
+    cadre.post(reverse("voice:demand_new"), data | {"text": "夜班补贴一直没有发放。", "form_token": token_on(fresh)})
+    assert Demand.objects.count() == 2 and AuditEvent.objects.filter(action="demand.enter").count() == 2
+    # but the same words from the same speaker within minutes, on a fresh page, are the browser's back
+    # button (the page is never cached, so it comes back with a new token): still the first demand
+    back = cadre.get(reverse("voice:demand_new")).content.decode()
+    cadre.post(reverse("voice:demand_new"), data | {"form_token": token_on(back)})
     assert Demand.objects.count() == 2 and AuditEvent.objects.filter(action="demand.enter").count() == 2
 
 

@@ -181,7 +181,8 @@ def demand_enter(
     form_token: str = "",
 ) -> Demand:
     """A cadre records what a worker said at a visit, on the hotline or in a meeting. The same form sent
-    twice (its `form_token`) gives back the demand it filed the first time."""
+    twice (its `form_token`), or the same words from the same speaker again within minutes (browser back
+    then 保存: the page is not cached, so it comes back with a new token), gives back the first demand."""
     if not scope_for(actor).allows(Action.VOICE, org):
         raise NotFound("未找到该工会组织")
     if not org.is_active:
@@ -203,13 +204,32 @@ def demand_enter(
     claim = form_token_claim(token=form_token, purpose=ENTER_TOKEN, user=actor)
     if claim.earlier_id is not None:
         return Demand.objects.get(pk=claim.earlier_id)
+    normalized = normalize(clean)
+    # one entry at a time per cadre, so a resubmission racing its original sees it
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+    recent = (
+        Demand.objects.filter(
+            entered_by=actor,
+            org=org,
+            source=source,
+            speaker_name=speaker,
+            submitted_on=when,
+            text_normalized=normalized,
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if recent is not None:
+        claim.done(recent)
+        return recent
     demand = _create(
         org=org,
         kind=kind,
         category=category,
         source=source,
         text=clean,
-        text_normalized=normalize(clean),
+        text_normalized=normalized,
         speaker_name=speaker,
         is_anonymous=is_anonymous,
         entered_by=actor,

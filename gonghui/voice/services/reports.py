@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -51,9 +52,28 @@ def _lock(report: Report, actor: Any, version: int | None, *, expect: str) -> Re
     return locked
 
 
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
+def _recent_twin(*, actor: Any, org: Org, issues: list[Issue]) -> Report | None:
+    """A draft this cadre made from exactly these issues a few minutes ago and has not edited since."""
+    # one draft at a time per cadre, so a resubmission racing its original sees it
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+    wanted = sorted(i.pk for i in issues)
+    since = timezone.now() - REPEAT_WINDOW
+    for report in Report.objects.filter(
+        org=org, created_by=actor, status=ReportStatus.DRAFT, created_at__gte=since, version=1
+    ).order_by("-id")[:5]:
+        if sorted(report.items.values_list("issue_id", flat=True)) == wanted:
+            return report
+    return None
+
+
 @transaction.atomic
 def report_create(*, actor: Any, org: Org, issues: list[Issue], title: str = "", form_token: str = "") -> Report:
-    """A draft from the chosen issues; the same form sent twice (`form_token`) gives back the first draft."""
+    """A draft from the chosen issues; the same form sent twice (`form_token`), or the same issues chosen
+    again by the same cadre within minutes while that draft is untouched (browser back, then 生成 again),
+    gives back the first draft."""
     from gonghui.core.form_tokens import form_token_claim
 
     from ..limits import REPORT_CREATE_TOKEN
@@ -74,6 +94,10 @@ def report_create(*, actor: Any, org: Org, issues: list[Issue], title: str = "",
             raise NotFound("未找到该议题")
         if issue.status != IssueStatus.ACTIVE:
             raise DomainError(f"议题“{issue.label}”{issue.get_status_display()}，不能写入专报", field="issues")
+    twin = _recent_twin(actor=actor, org=org, issues=chosen)
+    if twin is not None:
+        claim.done(twin)
+        return twin
     year = timezone.localdate().year
     for _ in range(3):
         serial = (Report.objects.filter(org=org, year=year).aggregate(m=Max("serial"))["m"] or 0) + 1
