@@ -38,6 +38,7 @@ class TodoSource:
     tone: str = "info"  # info / warn / danger (urgent)
     order: int = 100  # lower comes first on the page
     cap: int | None = None  # a count that stops at `cap` (a bounded selector) is shown as "500+"
+    within: str = ""  # the key of a source that already counts these items (urgent ⊂ open): not in the total
 
     def __post_init__(self) -> None:
         if self.tone not in TONES:
@@ -53,6 +54,7 @@ class TodoItem:
     url: str
     tone: str
     shown: str  # the count as the card shows it: "12", or "500+" at a source's cap
+    within: str = ""  # counted already by that source: left out of the page's total
 
 
 SOURCES: dict[str, TodoSource] = {}
@@ -79,5 +81,7 @@ def todo_items(user: Any, paths: dict[Any, Any]) -> list[TodoItem]:
         n = int(source.count(user))
         if n > 0:
             shown = f"{source.cap}+" if source.cap is not None and n >= source.cap else str(n)
-            items.append(TodoItem(source.key, source.label, source.hint, n, source.url(), source.tone, shown))
+            items.append(
+                TodoItem(source.key, source.label, source.hint, n, source.url(), source.tone, shown, source.within)
+            )
     return items

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from gonghui.accounts.scope import scope_for
+from gonghui.accounts.scope import Action, scope_for
 from gonghui.core.todo import todo_items
 
 
@@ -13,8 +13,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     scope = scope_for(request.user)
     if not scope.is_cadre:
-        return redirect("members:me")
+        # an 账号管理员 without a cadre role has one job here: the accounts of its subtree
+        return redirect("useradmin:list" if scope.paths.get(Action.ACCOUNTS) else "members:me")
     items = todo_items(request.user, scope.paths)
-    capped = any(i.shown.endswith("+") for i in items)
-    total = sum(i.count for i in items)
+    counted = [i for i in items if not i.within]
+    capped = any(i.shown.endswith("+") for i in counted)
+    total = sum(i.count for i in counted)
     return render(request, "home/home.html", {"items": items, "total": f"{total}+" if capped else total})

@@ -35,6 +35,7 @@ register_sources(
     [
         TodoSource(
             key="voice.urgent",
+            within="voice.demands",  # urgent demands are open demands too
             label="紧急诉求未办结",
             hint=f"近{URGENT_DAYS}天反映的欠薪、工伤、安全隐患、职业病或人身安全问题，尚未向党政反映",
             action=Action.VIEW,

@@ -141,3 +141,19 @@ def test_a_capped_source_says_so(pending_a, monkeypatch):
     monkeypatch.setitem(SOURCES, "members.joins", dataclasses.replace(SOURCES["members.joins"], cap=1))
     body = client_for(pending_a.cadre_a).get("/").content.decode()
     assert re.search(r'data-todo="members.joins">\s*<a href="[^"]*">\s*<div class="value">1\+', body)
+
+
+def test_the_total_counts_an_urgent_demand_once(pending_a):
+    """Urgent demands are open demands too: 1 join + 1 transfer + 1 roster + 2 open demands = 5, not 6."""
+    body = client_for(pending_a.cadre_a).get("/").content.decode()
+    assert "共 5 件" in body
+
+
+def test_an_account_admin_without_a_cadre_role_lands_on_account_management(world):
+    from gonghui.accounts.models import Role
+    from gonghui.accounts.services import role_grant
+
+    only_accounts = make_user("只管账号")
+    role_grant(user=only_accounts, org=world.county_a, role=Role.ACCOUNT_ADMIN, actor=None)
+    r = client_for(only_accounts).get("/")
+    assert r.status_code == 302 and r["Location"] == reverse("useradmin:list")

@@ -258,6 +258,9 @@ def build_demo(*, members: int, seed: int, progress: Any = None) -> dict[str, in
             must_change_password=False,
         )
         role_grant(user=user, org=org, role=role, actor=None)
+        if role == Role.ACCOUNT_ADMIN:
+            # the 账号管理 right is held by a cadre, and grants roles only up to that cadre's own (ADR 0007)
+            role_grant(user=user, org=org, role=Role.COUNTY_CADRE, actor=None)
         users[role] = user
     cadre = users[Role.GRASSROOTS_CADRE]
     household = household_ensure(head=demo_member, actor=cadre, address="云南省丽江市古城区束河街道")
