@@ -41,6 +41,9 @@ def test_report_draft_made_again_from_the_same_issues_gives_the_first(world):
     first = report_create(actor=world.cadre_a, org=world.union_a, issues=[issue])
     again = report_create(actor=world.cadre_a, org=world.union_a, issues=[issue])
     assert again.pk == first.pk and Report.objects.filter(org=world.union_a).count() == 1
+    # another title is another report on purpose (two drafts on one issue, for two recipients)
+    other = report_create(actor=world.cadre_a, org=world.union_a, issues=[issue], title="给区政府的专报")
+    assert other.pk != first.pk
     # once the draft has been edited, choosing the same issues again is a new draft on purpose
     Report.objects.filter(pk=first.pk).update(version=2)
     third = report_create(actor=world.cadre_a, org=world.union_a, issues=[issue])

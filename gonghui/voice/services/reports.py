@@ -53,16 +53,18 @@ def _lock(report: Report, actor: Any, version: int | None, *, expect: str) -> Re
 
 
 REPEAT_WINDOW = dt.timedelta(minutes=10)
+DEFAULT_TITLE = "关于职工群众反映集中问题的专报"
 
 
-def _recent_twin(*, actor: Any, org: Org, issues: list[Issue]) -> Report | None:
-    """A draft this cadre made from exactly these issues a few minutes ago and has not edited since."""
+def _recent_twin(*, actor: Any, org: Org, issues: list[Issue], title: str) -> Report | None:
+    """A draft this cadre made with this title from exactly these issues a few minutes ago and has not
+    edited since."""
     # one draft at a time per cadre, so a resubmission racing its original sees it
     get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
     wanted = sorted(i.pk for i in issues)
     since = timezone.now() - REPEAT_WINDOW
     for report in Report.objects.filter(
-        org=org, created_by=actor, status=ReportStatus.DRAFT, created_at__gte=since, version=1
+        org=org, created_by=actor, status=ReportStatus.DRAFT, created_at__gte=since, version=1, title=title
     ).order_by("-id")[:5]:
         if sorted(report.items.values_list("issue_id", flat=True)) == wanted:
             return report
@@ -94,7 +96,8 @@ def report_create(*, actor: Any, org: Org, issues: list[Issue], title: str = "",
             raise NotFound("未找到该议题")
         if issue.status != IssueStatus.ACTIVE:
             raise DomainError(f"议题“{issue.label}”{issue.get_status_display()}，不能写入专报", field="issues")
-    twin = _recent_twin(actor=actor, org=org, issues=chosen)
+    title = _line(title, "title", "标题", required=False) or DEFAULT_TITLE
+    twin = _recent_twin(actor=actor, org=org, issues=chosen, title=title)
     if twin is not None:
         claim.done(twin)
         return twin
@@ -107,7 +110,7 @@ def report_create(*, actor: Any, org: Org, issues: list[Issue], title: str = "",
                     org=org,
                     year=year,
                     serial=serial,
-                    title=_line(title, "title", "标题", required=False) or "关于职工群众反映集中问题的专报",
+                    title=title,
                     created_by=actor,
                 )
             break
