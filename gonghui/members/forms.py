@@ -95,23 +95,32 @@ class MemberSearchForm(forms.Form):
         return {"1": True, "0": False}.get(value or "")
 
 
+def _profile_fields(*, joined_help: str) -> tuple[forms.Field, ...]:
+    """The member profile fields the edit and the add form share, fresh instances in page order."""
+    return (
+        _mobile_field(required=False),
+        forms.ChoiceField(label="民族", required=False, choices=[("", "（未填）"), *_ETHNIC]),
+        forms.ChoiceField(label="学历", required=False, choices=[("", "（未填）"), *_EDUCATION]),
+        forms.ChoiceField(label="政治面貌", required=False, choices=[("", "（未填）"), *_POLITICAL]),
+        _employer_field(),
+        forms.CharField(
+            label="入会时间",
+            required=False,
+            max_length=20,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            help_text=joined_help,
+        ),
+        forms.BooleanField(label="农民工", required=False),
+        forms.BooleanField(label="新就业形态劳动者（骑手、网约车司机、快递员等）", required=False),
+    )
+
+
 class MemberEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     name = _name_field()
-    mobile = _mobile_field(required=False)
-    ethnicity = forms.ChoiceField(label="民族", required=False, choices=[("", "（未填）"), *_ETHNIC])
-    education = forms.ChoiceField(label="学历", required=False, choices=[("", "（未填）"), *_EDUCATION])
-    political_status = forms.ChoiceField(label="政治面貌", required=False, choices=[("", "（未填）"), *_POLITICAL])
-    employer = _employer_field()
-    joined_on = forms.CharField(
-        label="入会时间",
-        required=False,
-        max_length=20,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="如 2016-12-12",
+    (mobile, ethnicity, education, political_status, employer, joined_on, is_migrant_worker, is_new_employment) = (
+        _profile_fields(joined_help="如 2016-12-12")
     )
-    is_migrant_worker = forms.BooleanField(label="农民工", required=False)
-    is_new_employment = forms.BooleanField(label="新就业形态劳动者（骑手、网约车司机、快递员等）", required=False)
 
     # The form edits exactly what member_update accepts, so the two lists cannot drift apart.
     PROFILE = tuple(PROFILE_FIELDS)
@@ -162,20 +171,9 @@ class MemberAddForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="可不填；填了须与身份证号中的出生日期一致",
     )
-    mobile = _mobile_field(required=False)
-    ethnicity = forms.ChoiceField(label="民族", required=False, choices=[("", "（未填）"), *_ETHNIC])
-    education = forms.ChoiceField(label="学历", required=False, choices=[("", "（未填）"), *_EDUCATION])
-    political_status = forms.ChoiceField(label="政治面貌", required=False, choices=[("", "（未填）"), *_POLITICAL])
-    employer = _employer_field()
-    joined_on = forms.CharField(
-        label="入会时间",
-        required=False,
-        max_length=20,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="可不填，如 2016-12-12",
+    (mobile, ethnicity, education, political_status, employer, joined_on, is_migrant_worker, is_new_employment) = (
+        _profile_fields(joined_help="可不填，如 2016-12-12")
     )
-    is_migrant_worker = forms.BooleanField(label="农民工", required=False)
-    is_new_employment = forms.BooleanField(label="新就业形态劳动者（骑手、网约车司机、快递员等）", required=False)
 
     def __init__(self, *args: Any, orgs: list[Any] | tuple[Any, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
